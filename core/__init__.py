@@ -1,0 +1,1 @@
+"""yibao core: domain, services, storage, hook specifications and the plugin host."""

@@ -1,0 +1,116 @@
+"""Bearer tokens (HS256 JWT), the six roles, and the signing secret (CONTRACT: tokens, secret)."""
+
+from __future__ import annotations
+
+import enum
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+from .errors import BadArgument, NotAuthenticated
+from .ids import normalize
+
+ALGORITHM = "HS256"
+ISSUER = "yibao"
+
+
+class Role(str, enum.Enum):
+    PERSON = "person"  # 参保人 themself
+    PROXY = "proxy"  # 代办人 acting for one person (with an authorization letter)
+    INSTITUTION = "institution"  # staff of a designated institution of a city, on site
+    AGENCY = "agency"  # 经办机构 staff of a city
+    INTEGRATOR = "integrator"  # systems combining several cities (read-only, masked)
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is asking. `anonymous` when no token was sent."""
+
+    role: Role | None
+    city: str | None = None
+    person: str | None = None  # the ID number a person/proxy token names
+    subject: str = "anonymous"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.role is None
+
+    @property
+    def label(self) -> str:
+        """How the actor is recorded in events (never a full ID number)."""
+        if self.role is None:
+            return "anonymous"
+        parts = [self.role.value]
+        if self.city:
+            parts.append(self.city)
+        if self.subject and self.subject != self.role.value:
+            parts.append(self.subject)
+        return ":".join(parts)
+
+
+ANONYMOUS = Actor(role=None)
+
+
+def issue_token(
+    secret: str,
+    role: Role,
+    *,
+    city: str | None = None,
+    person: str | None = None,
+    ttl: int = 3600,
+    subject: str | None = None,
+    now: float | None = None,
+) -> str:
+    if role in (Role.PERSON, Role.PROXY) and not person:
+        raise BadArgument(f"角色 {role.value} 需要 --person", f"role {role.value} needs --person")
+    if role in (Role.INSTITUTION, Role.AGENCY) and not city:
+        raise BadArgument(f"角色 {role.value} 需要 --city", f"role {role.value} needs --city")
+    issued = int(now if now is not None else time.time())
+    claims: dict = {"iss": ISSUER, "role": role.value, "iat": issued, "exp": issued + ttl}
+    claims["sub"] = subject or (f"{role.value}-{secrets.token_hex(4)}")
+    if city:
+        claims["city"] = city
+    if person:
+        claims["person"] = normalize(person)
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def actor_from_header(secret: str, authorization: str | None) -> Actor:
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticated("Authorization 头应为 Bearer 令牌", "the Authorization header must be 'Bearer <token>'")
+    try:
+        claims = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                            options={"require": ["exp", "role"]})
+        role = Role(claims["role"])
+    except jwt.ExpiredSignatureError:
+        raise NotAuthenticated("令牌已过期", "the token has expired", "TOKEN_EXPIRED") from None
+    except (jwt.InvalidTokenError, ValueError):
+        raise NotAuthenticated("令牌无效", "the token is not valid", "INVALID_TOKEN") from None
+    return Actor(role=role, city=claims.get("city"), person=claims.get("person"), subject=claims.get("sub", role.value))
+
+
+def resolve_secret(database_url: str, environ: dict[str, str] | None = None) -> str:
+    """YIBAO_SECRET, or a development key generated once and kept beside the database."""
+    env = os.environ if environ is None else environ
+    if env.get("YIBAO_SECRET"):
+        return env["YIBAO_SECRET"]
+    from .storage.database import sqlite_path
+
+    db_file = sqlite_path(database_url)
+    key_file = (db_file.parent if db_file else Path.cwd()) / ".yibao-secret"
+    if key_file.exists():
+        return key_file.read_text("ascii").strip()
+    key = secrets.token_urlsafe(48)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,112 @@
+"""The `yibao` command: serve, db upgrade, token, institutions import, schema export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from .auth import Role, issue_token
+from .platform import Platform, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yibao", description="Guangdong medical-insurance GraphQL platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve GraphQL and GraphiQL at /graphql")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="create and migrate the database, load reference data")
+
+    token = sub.add_parser("token", help="print a bearer token")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--city")
+    token.add_argument("--person", help="ID number of the person (person and proxy roles)")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600)")
+
+    inst = sub.add_parser("institutions", help="institution reference data")
+    inst_sub = inst.add_subparsers(dest="inst_command", required=True)
+    imp = inst_sub.add_parser("import", help="import institutions from a JSON file (institutions.json shape)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--city", required=True)
+
+    export = sub.add_parser("schema", help="print the GraphQL SDL")
+    export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        return _serve(settings, args)
+    if args.command == "db":
+        asyncio.run(_upgrade(settings))
+        print("database is at the newest revision; reference data loaded")
+        return 0
+    if args.command == "token":
+        from .auth import resolve_secret
+
+        secret = settings.secret or resolve_secret(settings.database_url)
+        print(issue_token(secret, Role(args.role), city=args.city, person=args.person, ttl=args.ttl))
+        return 0
+    if args.command == "institutions":
+        count = asyncio.run(_import(settings, args.file, args.city))
+        print(f"imported {count} institutions into {args.city}")
+        return 0
+    if args.command == "schema":
+        from yibao.schema.build import schema
+
+        sdl = schema.as_str() + "\n"
+        if args.check:
+            if not args.check.exists() or args.check.read_text("utf-8") != sdl:
+                print(f"{args.check} is stale: run `yibao schema > {args.check}`", file=sys.stderr)
+                return 1
+            return 0
+        sys.stdout.write(sdl)
+        return 0
+    return 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from yibao.schema.app import create_app
+
+    asyncio.run(_upgrade(settings))  # the first serve creates and migrates the database
+    app = create_app(settings, freeze_gc=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+async def _upgrade(settings: Settings) -> None:
+    platform = Platform(settings)
+    try:
+        await platform.start()
+    finally:
+        await platform.stop()
+
+
+async def _import(settings: Settings, path: Path, city: str) -> int:
+    from .reference import institution_from_dict
+    from .services.reference import upsert_institutions
+
+    raw = json.loads(path.read_text("utf-8"))
+    platform = Platform(settings)
+    try:
+        await platform.start()
+        if not platform.plugins.has_city(city):
+            raise SystemExit(f"unknown city {city!r}")
+        items = [institution_from_dict(r, city) for r in raw.get("institutions", raw if isinstance(raw, list) else [])]
+        async with platform.db.write() as session:
+            return await upsert_institutions(session, items, source=f"import:{path.name}")
+    finally:
+        await platform.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

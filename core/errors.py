@@ -1,0 +1,55 @@
+"""Errors: business refusals (UserError, returned in payloads) and request errors (top level)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class UserError:
+    """SE-4: one reason a request was refused, with a stable code, in Chinese and English."""
+
+    code: str
+    message: str
+    message_en: str
+    field: tuple[str, ...] | None = None
+
+
+class Refused(Exception):
+    """A business rule refused the request; carries every reason at once (SE-4)."""
+
+    def __init__(self, errors: list[UserError]):
+        super().__init__("; ".join(e.code for e in errors))
+        self.errors = errors
+
+
+class RequestError(Exception):
+    """A request that cannot be served: authentication, permission or malformed input.
+
+    Surfaces as a top-level GraphQL error with `extensions.code`.
+    """
+
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, message_en: str | None = None, code: str | None = None):
+        super().__init__(message_en or message)
+        self.message = message
+        self.message_en = message_en or message
+        if code:
+            self.code = code
+
+
+class NotAuthenticated(RequestError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(RequestError):
+    code = "FORBIDDEN"
+
+
+class BadArgument(RequestError):
+    code = "BAD_ARGUMENT"
+
+
+def not_found(what: str, what_en: str, field: tuple[str, ...]) -> UserError:
+    return UserError("NOT_FOUND", f"未找到{what}", f"{what_en} not found", field)

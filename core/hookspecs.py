@@ -1,0 +1,108 @@
+"""Every hook a city plugin can implement, in one file.
+
+Each hook says how its results combine:
+  decides      firstresult: stops at the first non-None result; cities run before the
+               province-wide defaults (registered last), so a city overrides a default.
+  contributes  every plugin's result is collected (lists are concatenated).
+
+A request about a person or an institution calls only that city's plugin plus the defaults
+(see core/plugins.py); a hook never has to guess whether a call is meant for it.
+Hooks receive `today` from the request's clock and never call date.today().
+
+A city plugin is a module (or object) registered under the entry-point group `yibao.cities`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pluggy
+
+from .domain import (
+    CityInfo,
+    InstitutionFilter,
+    Person,
+    PersonInput,
+    ReferenceData,
+    Selection,
+    SelectionKind,
+    SelectionRequest,
+    Slot,
+)
+from .errors import UserError
+from .rulesets import RuleSet
+
+PROJECT = "yibao"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity and reference data
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def yibao_city() -> CityInfo:
+    """The city this plugin serves (contributes; called once at start-up on every plugin)."""
+
+
+@hookspec(firstresult=True)
+def yibao_reference_data() -> ReferenceData:
+    """The city's towns, institutions and agencies as shipped with the plugin (decides)."""
+
+
+@hookspec
+def yibao_rule_sets() -> list[RuleSet]:
+    """The dated rule sets this plugin applies, for display in `plugins` (contributes)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# People and schemes
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def yibao_validate_person(person: PersonInput) -> list[UserError]:
+    """Reasons to refuse registering a person or changing their scheme (contributes)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Selections (选点)
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def yibao_selection_slots(person: Person, kind: SelectionKind, today: date) -> list[Slot]:
+    """The slots the person has for this kind on `today`, in order (decides)."""
+
+
+@hookspec
+def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
+    """Every reason to refuse this selection request (contributes; all reasons at once, SE-4)."""
+
+
+@hookspec(firstresult=True)
+def yibao_first_choice_effective_date(request: SelectionRequest) -> date:
+    """When a first choice for an empty slot takes effect (decides)."""
+
+
+@hookspec(firstresult=True)
+def yibao_change_effective_date(request: SelectionRequest) -> date:
+    """When a change of an existing selection takes effect (decides)."""
+
+
+@hookspec(firstresult=True)
+def yibao_selection_needs_review(request: SelectionRequest) -> bool:
+    """Whether the request waits for staff review instead of taking effect at once (decides)."""
+
+
+@hookspec
+def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserError]:
+    """Reasons to refuse withdrawing a pending change (contributes)."""
+
+
+@hookspec(firstresult=True)
+def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selection], on: date) -> list[InstitutionFilter]:
+    """Where the person may be treated under `kind` on `on`, given the selections effective
+    that day, as institution filters the core resolves (decides)."""

@@ -1,0 +1,132 @@
+"""The plugin host: loads city plugins, validates their hooks, dispatches per city.
+
+A request about a person or institution calls only that city's plugin plus the province-wide
+defaults (pluggy's subset_hook_caller); integrators asking about three cities make three calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from . import defaults, hookspecs
+from .domain import CityInfo
+from .rulesets import RuleSet
+
+ENTRY_POINT_GROUP = "yibao.cities"
+DEFAULTS_NAME = "province-defaults"
+
+
+class PluginError(RuntimeError):
+    """A plugin is malformed: unknown hook, two plugins for one city, no identity."""
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    name: str
+    version: str
+    city: str | None
+    hooks: tuple[str, ...]
+    rule_sets: tuple[RuleSet, ...]
+
+
+class CityHooks:
+    """The hooks of one city: its plugin plus the defaults, as `hooks.yibao_…(**kwargs)`."""
+
+    def __init__(self, pm: pluggy.PluginManager, remove: list[object]):
+        self._pm = pm
+        self._remove = remove
+        self._callers: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._callers[name]
+        except KeyError:
+            caller = self._pm.subset_hook_caller(name, self._remove)
+            self._callers[name] = caller
+            return caller
+
+
+class PluginHost:
+    def __init__(self, pm: pluggy.PluginManager, cities: dict[str, tuple[object, CityInfo]]):
+        self.pm = pm
+        self._cities = cities
+        self._hooks: dict[str, CityHooks] = {}
+        for code, (plugin, _info) in cities.items():
+            others = [p for c, (p, _) in cities.items() if c != code]
+            self._hooks[code] = CityHooks(pm, others)
+
+    @classmethod
+    def load(cls, *, entry_points: bool = True, extra: Iterable[object] = ()) -> PluginHost:
+        pm = pluggy.PluginManager(hookspecs.PROJECT)
+        pm.add_hookspecs(hookspecs)
+        pm.register(defaults, name=DEFAULTS_NAME)
+        if entry_points:
+            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for plugin in extra:
+            pm.register(plugin, name=getattr(plugin, "__name__", None))
+        try:
+            pm.check_pending()  # a misspelt hook fails loudly at start-up
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(str(exc)) from exc
+        return cls(pm, _identify(pm))
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def city(self, code: str) -> CityHooks:
+        try:
+            return self._hooks[code]
+        except KeyError:
+            raise LookupError(code) from None
+
+    def has_city(self, code: str) -> bool:
+        return code in self._cities
+
+    @property
+    def cities(self) -> list[CityInfo]:
+        return [info for _plugin, info in self._cities.values()]
+
+    def city_info(self, code: str) -> CityInfo:
+        return self._cities[code][1]
+
+    # -- introspection ------------------------------------------------------------------------
+
+    def describe(self) -> list[PluginInfo]:
+        versions = {id(p): dist.version for p, dist in self.pm.list_plugin_distinfo()}
+        city_of = {id(p): info.code for p, info in self._cities.values()}
+        out = []
+        for name, plugin in self.pm.list_name_plugin():
+            hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
+            rule_sets = tuple(getattr(plugin, "yibao_rule_sets", lambda: [])() or ())
+            version = versions.get(id(plugin)) or getattr(plugin, "__version__", None) or _own_version()
+            out.append(PluginInfo(name, version, city_of.get(id(plugin)), hooks, rule_sets))
+        out.sort(key=lambda p: (p.city is None, p.city or "", p.name))
+        return out
+
+
+def _identify(pm: pluggy.PluginManager) -> dict[str, tuple[object, CityInfo]]:
+    cities: dict[str, tuple[object, CityInfo]] = {}
+    for name, plugin in pm.list_name_plugin():
+        if plugin is defaults:
+            continue
+        identity = getattr(plugin, "yibao_city", None)
+        if identity is None:
+            raise PluginError(f"plugin {name!r} does not implement yibao_city()")
+        info = identity()
+        if not isinstance(info, CityInfo):
+            raise PluginError(f"plugin {name!r}: yibao_city() must return CityInfo")
+        if info.code in cities:
+            raise PluginError(f"two plugins claim city {info.code!r}")
+        cities[info.code] = (plugin, info)
+    return dict(sorted(cities.items()))
+
+
+def _own_version() -> str:
+    try:
+        return metadata.version("yibao")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0"

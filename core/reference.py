@@ -1,0 +1,51 @@
+"""Reading a city's shipped reference data (JSON files beside its plugin)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .domain import Agency, Institution, InstitutionLevel, Phone, ReferenceData, SelectionKind, Town
+
+
+def institution_from_dict(raw: dict, city: str) -> Institution:
+    return Institution(
+        code=raw["code"].strip().upper(),
+        name=raw["name"].strip(),
+        city=raw.get("city", city),
+        level=InstitutionLevel(raw["level"]),
+        category=raw["category"],
+        division_code=raw.get("division_code") or "",
+        town=raw.get("town"),
+        tags=tuple(raw.get("tags") or ()),
+        specialties=tuple(raw.get("specialties") or ()),
+        services=tuple(SelectionKind(s) for s in raw.get("services") or ("GENERAL_OUTPATIENT",)),
+    )
+
+
+def load_reference_dir(data_dir: Path, city: str) -> ReferenceData:
+    """towns.json, institutions.json and agencies.json, each optional."""
+
+    def read(name: str) -> dict:
+        path = data_dir / name
+        return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+    towns = tuple(
+        Town(name=t["name"], code=t.get("code"), short=t.get("short"), kind=t.get("kind"))
+        for t in read("towns.json").get("towns", [])
+    )
+    inst_file = read("institutions.json")
+    institutions = tuple(institution_from_dict(r, city) for r in inst_file.get("institutions", []))
+    agency_file = read("agencies.json")
+    agencies = tuple(
+        Agency(
+            name=a["name"],
+            city=city,
+            phones=tuple(Phone(p["number"], p.get("purpose")) for p in a.get("phones", [])),
+            hours=a.get("hours") or agency_file.get("hours"),
+            town=a.get("town"),
+            kind=a.get("kind"),
+        )
+        for a in agency_file.get("agencies", [])
+    )
+    return ReferenceData(towns, institutions, agencies, inst_file.get("completeness_note", ""))

@@ -1,0 +1,222 @@
+"""Persons (参保人): registration, dated scheme history (ID-3), reading with masking (ID-2)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .. import access, ids
+from ..auth import Role
+from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
+from ..errors import BadArgument, Refused, UserError, not_found
+from ..pagination import Page, build_page, page_request
+from ..periods import day_before
+from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
+from . import mapping
+
+if TYPE_CHECKING:
+    from ..platform import Call, Platform
+
+CURSOR_KIND = "person"
+LIST_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
+REGISTER_ROLES = {Role.AGENCY}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A person as one caller may see them: the ID number shown masked or not (ID-2)."""
+
+    person: Person
+    shown_id_number: str
+    selections: tuple[Selection, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterInput:
+    id_number: str
+    name: str
+    city: str
+    scheme: Scheme
+    tier: int | None = None
+    insured_since: date | None = None
+    document_type: str = ids.RESIDENT_ID
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeChangeInput:
+    id_number: str
+    scheme: Scheme
+    tier: int | None = None
+    effective_on: date | None = None
+
+
+async def load_person(session: AsyncSession, id_number: str, *, lock: bool = False) -> tuple[PersonRow, Person] | None:
+    stmt = select(PersonRow).where(PersonRow.id_number == ids.normalize(id_number))
+    if lock:
+        stmt = stmt.with_for_update()  # serialises concurrent requests about one person (PostgreSQL)
+    row = await session.scalar(stmt)
+    if row is None:
+        return None
+    periods = (await session.scalars(select(SchemePeriodRow).where(SchemePeriodRow.person_id == row.id))).all()
+    return row, mapping.person(row, periods)
+
+
+async def selections_of(session: AsyncSession, person_ids: list[int]) -> dict[int, list[Selection]]:
+    """Every selection of these persons with its institution, in one statement."""
+    out: dict[int, list[Selection]] = defaultdict(list)
+    if not person_ids:
+        return out
+    rows = (await session.execute(
+        select(SelectionRow, InstitutionRow)
+        .join(InstitutionRow, InstitutionRow.id == SelectionRow.institution_id)
+        .where(SelectionRow.person_id.in_(person_ids))
+        .order_by(SelectionRow.person_id, SelectionRow.effective_from, SelectionRow.id)
+    )).all()
+    institutions: dict[int, object] = {}
+    for sel, inst in rows:
+        domain_inst = institutions.get(inst.id) or institutions.setdefault(inst.id, mapping.institution(inst))
+        out[sel.person_id].append(mapping.selection(sel, domain_inst))  # type: ignore[arg-type]
+    return out
+
+
+class Persons:
+    def __init__(self, platform: Platform):
+        self.p = platform
+
+    def _record(self, call: Call, person: Person, selections: list[Selection] | None) -> PersonRecord:
+        shown = access.shown_id_number(call.actor, person.city, person.id_number)
+        return PersonRecord(person, shown, tuple(selections) if selections is not None else None)
+
+    async def get(self, call: Call, id_number: str, *, with_selections: bool = True) -> PersonRecord | None:
+        access.check_person_claim(call.actor, id_number)
+        async with self.p.db.read() as session:
+            found = await load_person(session, id_number)
+            if found is None:
+                return None
+            row, person = found
+            access.check_person_access(call.actor, person.city, person.id_number)
+            sels = (await selections_of(session, [row.id]))[row.id] if with_selections else None
+        return self._record(call, person, sels)
+
+    async def get_by_pk(self, call: Call, pk: int) -> PersonRecord | None:
+        access.require_token(call.actor)
+        async with self.p.db.read() as session:
+            row = await session.get(PersonRow, pk)
+        return await self.get(call, row.id_number) if row else None
+
+    async def page(
+        self, call: Call, city: str, first: int | None, after: str | None, *,
+        with_selections: bool, with_total: bool,
+    ) -> Page[PersonRecord]:
+        access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+        self.p.institutions._check_city(city)
+        request = page_request(first, after, CURSOR_KIND)
+        try:
+            after_id = int(request.after) if request.after else 0
+        except ValueError:
+            raise BadArgument("after 游标无效", "the `after` cursor is not valid", "INVALID_CURSOR") from None
+        async with self.p.db.read() as session:
+            rows = (await session.scalars(
+                select(PersonRow).where(PersonRow.city == city, PersonRow.id > after_id)
+                .order_by(PersonRow.id).limit(request.first + 1)
+            )).all()
+            ids_ = [r.id for r in rows]
+            periods: dict[int, list[SchemePeriodRow]] = defaultdict(list)
+            if ids_:
+                for period in (await session.scalars(
+                    select(SchemePeriodRow).where(SchemePeriodRow.person_id.in_(ids_))
+                )).all():
+                    periods[period.person_id].append(period)
+            sels = await selections_of(session, ids_) if with_selections else {}
+            total = None
+            if with_total:
+                total = await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city))
+        records = [
+            self._record(call, mapping.person(r, periods[r.id]), sels.get(r.id, []) if with_selections else None)
+            for r in rows
+        ]
+        return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id, total)
+
+    # -- mutations ------------------------------------------------------------------------------
+
+    async def register(self, call: Call, data: RegisterInput) -> PersonRecord:
+        access.check_city_role(call.actor, data.city, REGISTER_ROLES, "register persons")
+        self.p.institutions._check_city(data.city)
+        id_number = ids.normalize(data.id_number)
+        errors = ids.check_document(id_number, data.document_type)
+        if not data.name.strip():
+            errors.append(UserError("NAME_REQUIRED", "姓名不能为空", "name is required", ("name",)))
+        since = data.insured_since or call.today
+        if since > call.today:
+            errors.append(UserError("INVALID_DATE", "参保日期不能晚于今天", "insuredSince may not lie in the future",
+                                    ("insuredSince",)))
+        errors += _flatten(self.p.plugins.city(data.city).yibao_validate_person(person=PersonInput(
+            city=data.city, id_number=id_number, scheme=data.scheme, tier=data.tier,
+            effective_on=since, today=call.today,
+        )))
+        async with self.p.db.write() as session:
+            if not errors and await load_person(session, id_number) is not None:
+                errors.append(UserError("PERSON_EXISTS", "该证件号码已登记参保人",
+                                        "a person with this ID number is already registered", ("idNumber",)))
+            if errors:
+                raise Refused(errors)
+            now = datetime.now(UTC)
+            row = PersonRow(id_number=id_number, document_type=data.document_type, name=data.name.strip(),
+                            city=data.city, insured_since=since, created_at=now, created_by=call.actor.label)
+            session.add(row)
+            await session.flush()
+            session.add(SchemePeriodRow(person_id=row.id, scheme=data.scheme.value, tier=data.tier,
+                                        valid_from=since, valid_to=OPEN_END, recorded_at=now,
+                                        recorded_by=call.actor.label))
+            await session.flush()
+            person = (await load_person(session, id_number))[1]  # type: ignore[index]
+        return self._record(call, person, [])
+
+    async def change_scheme(self, call: Call, data: SchemeChangeInput) -> PersonRecord:
+        """ID-3: a new dated scheme period; the one it follows ends the day before."""
+        access.check_person_claim(call.actor, data.id_number)
+        access.require_roles(call.actor, {Role.AGENCY, Role.ADMIN}, "change schemes")
+        effective = data.effective_on or call.today
+        async with self.p.db.write() as session:
+            found = await load_person(session, data.id_number, lock=True)
+            if found is None:
+                raise Refused([not_found("参保人", "person", ("idNumber",))])
+            row, person = found
+            access.check_city_role(call.actor, person.city, {Role.AGENCY}, "change schemes")
+            errors: list[UserError] = []
+            periods = (await session.scalars(
+                select(SchemePeriodRow).where(SchemePeriodRow.person_id == row.id).order_by(SchemePeriodRow.valid_from)
+            )).all()
+            current = next((p for p in periods if p.valid_from <= effective <= p.valid_to), None)
+            if any(p.valid_from >= effective for p in periods):
+                errors.append(UserError("INVALID_DATE", "生效日期须晚于最近一次险种记录的开始日期",
+                                        "effectiveOn must follow the start of the latest scheme period",
+                                        ("effectiveOn",)))
+            elif current and current.scheme == data.scheme.value and current.tier == data.tier:
+                errors.append(UserError("SCHEME_UNCHANGED", "险种和档次与当前相同",
+                                        "scheme and tier are already in force", ("scheme",)))
+            errors += _flatten(self.p.plugins.city(person.city).yibao_validate_person(person=PersonInput(
+                city=person.city, id_number=person.id_number, scheme=data.scheme, tier=data.tier,
+                effective_on=effective, today=call.today, existing=person,
+            )))
+            if errors:
+                raise Refused(errors)
+            now = datetime.now(UTC)
+            if current is not None:
+                current.valid_to = day_before(effective)
+            session.add(SchemePeriodRow(person_id=row.id, scheme=data.scheme.value, tier=data.tier,
+                                        valid_from=effective, valid_to=OPEN_END, recorded_at=now,
+                                        recorded_by=call.actor.label))
+            await session.flush()
+            person = (await load_person(session, person.id_number))[1]  # type: ignore[index]
+            sels = (await selections_of(session, [row.id]))[row.id]
+        return self._record(call, person, sels)
+
+
+def _flatten(results: list[list[UserError]] | None) -> list[UserError]:
+    return [e for batch in results or () for e in batch or ()]

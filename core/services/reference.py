@@ -1,0 +1,86 @@
+"""Loading reference data into storage: the cities' shipped data at start-up, and imports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from pypinyin import Style, lazy_pinyin
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain import Agency, Institution
+from ..plugins import PluginHost
+from ..storage.database import Database
+from ..storage.tables import AgencyRow, InstitutionRow, ReferenceVersionRow
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """IN-2: full pinyin and initials of a name, lower case, without separators (石岐 → shiqi, sq)."""
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default") if s.strip()]
+    full = "".join(syllables).replace(" ", "")
+    initials = "".join(s[0] for s in syllables if s[0].isalnum())
+    return full, initials
+
+
+def _digest(institutions: Iterable[Institution], agencies: Iterable[Agency]) -> str:
+    payload = json.dumps(
+        [[asdict(i) for i in institutions], [asdict(a) for a in agencies]],
+        ensure_ascii=False, sort_keys=True, default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+async def upsert_institutions(session: AsyncSession, items: Iterable[Institution], source: str) -> int:
+    items = list(items)
+    codes = [i.code for i in items]
+    existing = {
+        r.code: r for r in (await session.scalars(select(InstitutionRow).where(InstitutionRow.code.in_(codes)))).all()
+    }
+    for inst in items:
+        row = existing.get(inst.code) or InstitutionRow(code=inst.code)
+        full, initials = pinyin_keys(inst.name)
+        row.name, row.city, row.division_code, row.town = inst.name, inst.city, inst.division_code, inst.town
+        row.level, row.category = inst.level.value, inst.category
+        row.tags, row.specialties = list(inst.tags), list(inst.specialties)
+        row.services = [s.value for s in inst.services]
+        row.name_pinyin, row.name_initials, row.source = full, initials, source
+        if inst.code not in existing:
+            session.add(row)
+    return len(items)
+
+
+async def sync_reference_data(db: Database, plugins: PluginHost) -> dict[str, bool]:
+    """Load each city's shipped data when it changed since the last start (digest compare)."""
+    changed: dict[str, bool] = {}
+    for city in plugins.cities:
+        data = plugins.city(city.code).yibao_reference_data()
+        if data is None:
+            continue
+        digest = _digest(data.institutions, data.agencies)
+        async with db.write() as session:
+            version = await session.get(ReferenceVersionRow, city.code)
+            if version is not None and version.digest == digest:
+                changed[city.code] = False
+                continue
+            await upsert_institutions(session, data.institutions, source="plugin")
+            existing = {
+                a.name: a
+                for a in (await session.scalars(select(AgencyRow).where(AgencyRow.city == city.code))).all()
+            }
+            for position, agency in enumerate(data.agencies):
+                row = existing.get(agency.name) or AgencyRow(city=city.code, name=agency.name)
+                row.kind, row.town, row.hours, row.position = agency.kind, agency.town, agency.hours, position
+                row.phones = [{"number": p.number, "purpose": p.purpose} for p in agency.phones]
+                if agency.name not in existing:
+                    session.add(row)
+            now = datetime.now(UTC)
+            if version is None:
+                session.add(ReferenceVersionRow(city=city.code, digest=digest, loaded_at=now))
+            else:
+                version.digest, version.loaded_at = digest, now
+            changed[city.code] = True
+    return changed

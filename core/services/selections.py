@@ -1,0 +1,298 @@
+"""Selections (选点): first choice, change, withdrawal and end (SE-1..5).
+
+The flow is the same for every city: load, ask the city's hooks, write. The city decides which
+slot an institution fills, which requests to refuse, and when a choice takes effect; this module
+only stores what the hooks answered, in one transaction, or nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .. import access
+from ..auth import Role
+from ..domain import (
+    OPEN_END,
+    Channel,
+    Institution,
+    Person,
+    Selection,
+    SelectionKind,
+    SelectionRequest,
+    SelectionStatus,
+    Slot,
+)
+from ..errors import Refused, UserError, not_found
+from ..periods import day_before
+from ..storage.tables import InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
+from . import mapping
+from .applications import SELECTION_ITEMS, Application, Applications, ApplicationStatus, add_event, open_application
+from .persons import _flatten, load_person, selections_of
+
+if TYPE_CHECKING:
+    from ..platform import Call, Platform
+
+SELECT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
+END_ROLES = {Role.AGENCY}
+
+
+@dataclass(frozen=True, slots=True)
+class SelectInput:
+    id_number: str
+    kind: SelectionKind
+    institution_code: str
+    channel: Channel
+    replaces_selection_id: int | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionResult:
+    selection: Selection
+    application: Application | None
+
+
+class Selections:
+    def __init__(self, platform: Platform):
+        self.p = platform
+
+    # -- select ---------------------------------------------------------------------------------
+
+    async def select(self, call: Call, data: SelectInput) -> SelectionResult:
+        access.check_person_claim(call.actor, data.id_number)
+        access.require_roles(call.actor, SELECT_ROLES, "make selections")
+        if data.kind is SelectionKind.REMOTE:
+            # RF-4: the outpatient choice at a remote destination is made with the remote filing.
+            raise Refused([UserError(
+                "USE_REMOTE_FILING", "异地门诊选点须随异地就医备案一并办理",
+                "a remote outpatient choice is made together with a remote-treatment filing", ("kind",))])
+        async with self.p.db.write() as session:
+            found = await load_person(session, data.id_number, lock=True)
+            if found is None:
+                raise Refused([not_found("参保人", "person", ("idNumber",))])
+            person_row, person = found
+            access.check_person_access(call.actor, person.city, person.id_number)
+            if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
+                raise Refused([UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
+                                         "institution staff file requests with channel INSTITUTION", ("channel",))])
+
+            if data.idempotency_key:
+                done = await session.scalar(select(SelectionRow).where(
+                    SelectionRow.person_id == person.id, SelectionRow.idempotency_key == data.idempotency_key))
+                if done is not None:
+                    return await self._result(session, done.id)
+
+            inst_row = await session.scalar(
+                select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
+            errors: list[UserError] = []
+            if inst_row is None:
+                errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
+            history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+            replaces, structural = self._replaced(call, data, history)
+            errors += structural
+            if errors:
+                raise Refused(errors)
+            inst = mapping.institution(inst_row)  # type: ignore[arg-type]
+            hooks = self.p.plugins.city(person.city)
+            slots = tuple(hooks.yibao_selection_slots(person=person, kind=data.kind, today=call.today) or ())
+            slot = next((s for s in slots if s.accepts(inst)), None)
+            if replaces is None and slot is not None:
+                replaces, ambiguous = self._occupant(call.today, slot, history)
+                errors += ambiguous
+            request = SelectionRequest(
+                person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
+                slot=slot, slots=slots, replaces=replaces, history=tuple(history),
+            )
+            errors += _flatten(hooks.yibao_validate_selection(request=request))
+            if errors:
+                raise Refused(_unique(errors))
+
+            if replaces is None:
+                starts = hooks.yibao_first_choice_effective_date(request=request)
+            else:
+                starts = hooks.yibao_change_effective_date(request=request)
+            application = await open_application(
+                session, call, person_id=person.id, city=person.city, item_code=SELECTION_ITEMS[data.kind],
+                channel=data.channel, details={"institutionCode": inst.code, "kind": data.kind.value,
+                                               "replacesSelectionId": replaces.id if replaces else None},
+            )
+            row = SelectionRow(
+                person_id=person.id, kind=data.kind.value, slot=(slot.key if slot else data.kind.value),
+                institution_id=inst.id, scheme=(request.scheme.value if request.scheme else None),
+                effective_from=starts, effective_to=OPEN_END, channel=data.channel.value,
+                created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
+                replaces_id=replaces.id if replaces else None, application_id=application.id,
+                idempotency_key=data.idempotency_key,
+            )
+            session.add(row)
+            await session.flush()
+            self._event(session, call, row.id, "CREATED", data.channel, {"effectiveFrom": starts.isoformat()})
+            if replaces is not None:
+                old = await session.get(SelectionRow, replaces.id)
+                previous_to = old.effective_to  # type: ignore[union-attr]
+                old.effective_to = day_before(starts)  # type: ignore[union-attr]
+                self._event(session, call, old.id, "END_SCHEDULED", data.channel,  # type: ignore[union-attr]
+                            {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
+                             "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
+            add_event(session, call, application, ApplicationStatus.APPROVED, data.channel)
+            await session.flush()
+            return await self._result(session, row.id)
+
+    def _replaced(
+        self, call: Call, data: SelectInput, history: list[Selection]
+    ) -> tuple[Selection | None, list[UserError]]:
+        if data.replaces_selection_id is None:
+            return None, []
+        target = next((s for s in history if s.id == data.replaces_selection_id), None)
+        field = ("replacesSelectionId",)
+        if target is None:
+            return None, [not_found("要变更的选点记录", "selection to replace", field)]
+        if target.status_on(call.today) is not SelectionStatus.EFFECTIVE:
+            return None, [UserError("SELECTION_NOT_EFFECTIVE", "只能变更当前生效的选点记录",
+                                    "only a selection in effect today can be changed", field)]
+        return target, []
+
+    @staticmethod
+    def _occupant(today: date, slot: Slot, history: list[Selection]) -> tuple[Selection | None, list[UserError]]:
+        """The selection now filling `slot`, which a request without replacesSelectionId changes."""
+        holders = [s for s in history if s.slot == slot.key and s.status_on(today) is SelectionStatus.EFFECTIVE]
+        if len(holders) > 1:
+            return None, [UserError(
+                "REPLACEMENT_AMBIGUOUS", "该类别有多条生效选点，请指明要变更哪一条（replacesSelectionId）",
+                "several selections fill this slot; name the one to change with replacesSelectionId",
+                ("replacesSelectionId",))]
+        return (holders[0] if holders else None), []
+
+    # -- withdraw and end -----------------------------------------------------------------------
+
+    async def withdraw(self, call: Call, selection_id: int) -> SelectionResult:
+        """ZS-4 reading: a change not yet effective may be withdrawn; the old record runs on."""
+        access.require_roles(call.actor, SELECT_ROLES, "withdraw selections")
+        async with self.p.db.write() as session:
+            row, person = await self._load_for_update(session, call, selection_id)
+            current = await self._result(session, row.id)
+            errors: list[UserError] = []
+            if current.selection.status_on(call.today) is not SelectionStatus.PENDING:
+                errors.append(UserError("NOT_PENDING", "只能撤回尚未生效的变更",
+                                        "only a change that is not yet in effect can be withdrawn", ("selectionId",)))
+            errors += _flatten(self.p.plugins.city(person.city).yibao_validate_withdrawal(
+                selection=current.selection, today=call.today))
+            if errors:
+                raise Refused(errors)
+            row.withdrawn_at = datetime.now(UTC)
+            self._event(session, call, row.id, "WITHDRAWN", None, {})
+            if row.replaces_id is not None:
+                await self._restore_end(session, call, row)
+            if row.application_id is not None:
+                from ..storage.tables import ApplicationRow
+
+                app = await session.get(ApplicationRow, row.application_id)
+                add_event(session, call, app, ApplicationStatus.WITHDRAWN, None)  # type: ignore[arg-type]
+            await session.flush()
+            return await self._result(session, row.id)
+
+    async def end(self, call: Call, selection_id: int, reason: str) -> SelectionResult:
+        """Agency ends a record as of today (e.g. KP-6: an old-scheme selection)."""
+        access.require_roles(call.actor, END_ROLES | {Role.ADMIN}, "end selections")
+        async with self.p.db.write() as session:
+            row, person = await self._load_for_update(session, call, selection_id)
+            access.check_city_role(call.actor, person.city, END_ROLES, "end selections")
+            current = await self._result(session, row.id)
+            errors: list[UserError] = []
+            if not reason.strip():
+                errors.append(UserError("REASON_REQUIRED", "终止选点须填写原因", "a reason is required", ("reason",)))
+            if current.selection.status_on(call.today) is not SelectionStatus.EFFECTIVE:
+                errors.append(UserError("SELECTION_NOT_EFFECTIVE", "只能终止当前生效的选点记录；待生效的变更请撤回",
+                                        "only a selection in effect can be ended; withdraw a pending change instead",
+                                        ("selectionId",)))
+            if errors:
+                raise Refused(errors)
+            previous_to = row.effective_to
+            row.effective_to = day_before(call.today)
+            row.end_reason = reason.strip()
+            self._event(session, call, row.id, "ENDED", None,
+                        {"effectiveTo": row.effective_to.isoformat(), "previousEffectiveTo": previous_to.isoformat(),
+                         "reason": row.end_reason})
+            await session.flush()
+            return await self._result(session, row.id)
+
+    async def get(self, call: Call, selection_id: int) -> SelectionResult | None:
+        access.require_token(call.actor)
+        async with self.p.db.read() as session:
+            row = await session.get(SelectionRow, selection_id)
+            if row is None:
+                return None
+            person = await session.get(PersonRow, row.person_id)
+            access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+            return await self._result(session, row.id)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    async def _load_for_update(self, session: AsyncSession, call: Call, selection_id: int) -> tuple[SelectionRow, Person]:
+        row = await session.get(SelectionRow, selection_id)
+        if row is None:
+            raise Refused([not_found("选点记录", "selection", ("selectionId",))])
+        person_row = await session.get(PersonRow, row.person_id)
+        access.check_person_access(call.actor, person_row.city, person_row.id_number)  # type: ignore[union-attr]
+        _, person = await load_person(session, person_row.id_number, lock=True)  # type: ignore[misc,union-attr]
+        await session.refresh(row)
+        return row, person
+
+    async def _restore_end(self, session: AsyncSession, call: Call, row: SelectionRow) -> None:
+        old = await session.get(SelectionRow, row.replaces_id)
+        scheduled = await session.scalar(
+            select(SelectionEventRow).where(SelectionEventRow.selection_id == old.id,  # type: ignore[union-attr]
+                                            SelectionEventRow.event == "END_SCHEDULED")
+            .order_by(SelectionEventRow.id.desc()).limit(1))
+        restored = date.fromisoformat(scheduled.detail["previousEffectiveTo"]) if scheduled else OPEN_END
+        old.effective_to = restored  # type: ignore[union-attr]
+        self._event(session, call, old.id, "END_RESTORED", None,  # type: ignore[union-attr]
+                    {"effectiveTo": restored.isoformat(), "withdrawn": row.id})
+
+    @staticmethod
+    def _event(session: AsyncSession, call: Call, selection_id: int, event: str, channel: Channel | None,
+               detail: dict) -> None:
+        session.add(SelectionEventRow(
+            selection_id=selection_id, event=event, at=datetime.now(UTC), business_date=call.today,
+            actor=call.actor.label, channel=channel.value if channel else None, detail=detail,
+        ))
+
+    async def _result(self, session: AsyncSession, selection_id: int) -> SelectionResult:
+        sel_row, inst_row = (await session.execute(
+            select(SelectionRow, InstitutionRow).join(InstitutionRow, InstitutionRow.id == SelectionRow.institution_id)
+            .where(SelectionRow.id == selection_id)
+        )).one()
+        selection = mapping.selection(sel_row, mapping.institution(inst_row))
+        apps = await Applications(self.p).many(session, [sel_row.application_id] if sel_row.application_id else [])
+        return SelectionResult(selection, apps.get(sel_row.application_id or -1))
+
+    # -- coverage -------------------------------------------------------------------------------
+
+    async def coverage(self, call: Call, id_number: str, kind: SelectionKind, on: date | None) -> list[Institution]:
+        """Where the person may be treated under `kind` on `on` (ZS-5 and the like)."""
+        day = on or call.today
+        record = await self.p.persons.get(call, id_number)
+        if record is None:
+            raise Refused([not_found("参保人", "person", ("idNumber",))])
+        person = record.person
+        effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
+        if not effective:
+            return []
+        filters = self.p.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
+        return await self.p.institutions.matching(list(filters or ()))
+
+
+def _unique(errors: list[UserError]) -> list[UserError]:
+    seen: set[tuple] = set()
+    out = []
+    for e in errors:
+        key = (e.code, e.field)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out

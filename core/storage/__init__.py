@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 tables, async engines and migrations."""

@@ -1,0 +1,154 @@
+"""SQLAlchemy tables. Only core services touch these; plugins see core.domain values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class InstitutionRow(Base):
+    """定点医疗机构 (IN-1)."""
+
+    __tablename__ = "institutions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    division_code: Mapped[str] = mapped_column(String(12), default="")
+    town: Mapped[str | None] = mapped_column(String(60))
+    level: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(40))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    specialties: Mapped[list[str]] = mapped_column(JSON, default=list)
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    name_pinyin: Mapped[str] = mapped_column(String(800), default="")
+    name_initials: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(40), default="plugin")
+    __table_args__ = (Index("ix_institutions_city_town", "city", "town"),)
+
+
+class AgencyRow(Base):
+    """经办机构 and service points (IN-3)."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    town: Mapped[str | None] = mapped_column(String(60))
+    hours: Mapped[str | None] = mapped_column(Text)
+    phones: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("city", "name"),)
+
+
+class PersonRow(Base):
+    """参保人 (ID-1..3)."""
+
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(32), unique=True)
+    document_type: Mapped[str] = mapped_column(String(40), default="RESIDENT_ID")
+    name: Mapped[str] = mapped_column(String(100))
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    insured_since: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class SchemePeriodRow(Base):
+    """ID-3: a dated stretch of one scheme; history is kept, later periods close earlier ones."""
+
+    __tablename__ = "scheme_periods"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+
+class ApplicationRow(Base):
+    """An application (申请): every selection request leaves one (SE-5)."""
+
+    __tablename__ = "applications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    item_code: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class ApplicationEventRow(Base):
+    """Each status change of an application: who, when, channel and reason."""
+
+    __tablename__ = "application_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    business_date: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SelectionRow(Base):
+    """选点 record. Never deleted; its end date moves only through recorded events."""
+
+    __tablename__ = "selections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    slot: Mapped[str] = mapped_column(String(30))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    scheme: Mapped[str | None] = mapped_column(String(20))
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    created_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    __table_args__ = (UniqueConstraint("person_id", "idempotency_key"),)
+
+
+class SelectionEventRow(Base):
+    """Append-only history of a selection: created, end scheduled/restored, withdrawn, ended."""
+
+    __tablename__ = "selection_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selections.id"), index=True)
+    event: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    business_date: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ReferenceVersionRow(Base):
+    """Which version of a city's shipped reference data is loaded."""
+
+    __tablename__ = "reference_versions"
+    city: Mapped[str] = mapped_column(String(40), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,1 @@
+"""Test helpers for yibao and for city plugins (installed with the package, like datasette's)."""

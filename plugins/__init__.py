@@ -1,0 +1,1 @@
+"""City plugins shipped with yibao. Each registers under the `yibao.cities` entry-point group."""

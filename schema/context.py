@@ -1,0 +1,51 @@
+"""Per-request context: the platform and the request's actor and business date."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
+
+from yibao.core.auth import Actor, actor_from_header
+from yibao.core.platform import Call, Platform
+
+
+@dataclass
+class Context:
+    platform: Platform
+    headers: Any
+    cities: dict  # code -> types.City, built once at start-up
+    request: Any = None
+    response: Any = None
+    connection_params: dict = field(default_factory=dict)
+
+    @cached_property
+    def call(self) -> Call:
+        """Raises NotAuthenticated / BadArgument for a bad token or business-date header."""
+        auth = self.headers.get("authorization") or self.connection_params.get("Authorization")
+        actor: Actor = actor_from_header(self.platform.secret, auth)
+        return Call(actor=actor, today=self.platform.clock.today(self.headers))
+
+
+def ctx(info: Info) -> Context:
+    return info.context
+
+
+def requested(info: Info, *path: str) -> bool:
+    """Whether the query asks for the field at `path` below the current field (fragments included)."""
+    level: list = list(info.selected_fields)
+    for name in path:
+        found: list = []
+        stack = [child for sel in level for child in sel.selections]
+        while stack:
+            child = stack.pop()
+            if isinstance(child, SelectedField):
+                if child.name == name:
+                    found.append(child)
+            else:  # FragmentSpread or InlineFragment: look inside
+                stack.extend(child.selections)
+        if not found:
+            return False
+        level = found
+    return True

@@ -1,0 +1,16 @@
+"""The Mutation root, composed from one small module per mutation family."""
+
+import strawberry
+
+from .change_scheme import change_scheme
+from .register_person import register_person
+from .selections import end_selection, select_institution, withdraw_selection
+
+
+@strawberry.type
+class Mutation:
+    register_person = register_person
+    change_scheme = change_scheme
+    select_institution = select_institution
+    withdraw_selection = withdraw_selection
+    end_selection = end_selection

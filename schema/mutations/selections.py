@@ -1,0 +1,79 @@
+"""selectInstitution, withdrawSelection, endSelection: the 选点 mutations."""
+
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from yibao.core.services.selections import SelectInput, SelectionResult
+
+from .. import globalid
+from ..context import Context, ctx
+from ..permissions import AGENCY, SELECTORS
+from ..types import Application, Channel, Selection, SelectionKind, UserError
+from .base import attempt
+
+
+@strawberry.input
+class SelectInstitutionInput:
+    id_number: str
+    kind: SelectionKind
+    institution_code: str
+    channel: Channel
+    replaces_selection_id: Optional[strawberry.ID] = strawberry.field(
+        default=None, description="The selection to change; when omitted the city's rules pick the slot")
+    idempotency_key: Optional[str] = strawberry.field(
+        default=None, description="Repeat a request safely: the same key returns the first answer")
+
+
+@strawberry.type
+class SelectionPayload:
+    selection: Optional[Selection]
+    application: Optional[Application] = strawberry.field(description="SE-5: the application-progress entry")
+    errors: list[UserError]
+
+
+@strawberry.input
+class WithdrawSelectionInput:
+    selection_id: strawberry.ID
+
+
+@strawberry.input
+class EndSelectionInput:
+    selection_id: strawberry.ID
+    reason: str
+
+
+def _payload(c: Context, result: Optional[SelectionResult], errors: list[UserError]) -> SelectionPayload:
+    if result is None:
+        return SelectionPayload(selection=None, application=None, errors=errors)
+    selection = Selection.from_domain(result.selection, c.call.today, c.cities, result.application)
+    return SelectionPayload(selection=selection, application=selection.application, errors=errors)
+
+
+@strawberry.mutation(permission_classes=[SELECTORS],
+                     description="First choice for a slot or a change of a selection; the city's rules decide.")
+async def select_institution(info: Info, input: SelectInstitutionInput) -> SelectionPayload:
+    c = ctx(info)
+    replaces = globalid.decode_int(input.replaces_selection_id, "Selection") if input.replaces_selection_id else None
+    result, errors = await attempt(c.platform.selections.select(c.call, SelectInput(
+        id_number=input.id_number, kind=input.kind, institution_code=input.institution_code, channel=input.channel,
+        replaces_selection_id=replaces, idempotency_key=input.idempotency_key,
+    )))
+    return _payload(c, result, errors)
+
+
+@strawberry.mutation(permission_classes=[SELECTORS], description="Withdraw a change that is not yet effective.")
+async def withdraw_selection(info: Info, input: WithdrawSelectionInput) -> SelectionPayload:
+    c = ctx(info)
+    result, errors = await attempt(c.platform.selections.withdraw(
+        c.call, globalid.decode_int(input.selection_id, "Selection")))
+    return _payload(c, result, errors)
+
+
+@strawberry.mutation(permission_classes=[AGENCY], description="Agency ends a selection as of today (e.g. KP-6).")
+async def end_selection(info: Info, input: EndSelectionInput) -> SelectionPayload:
+    c = ctx(info)
+    result, errors = await attempt(c.platform.selections.end(
+        c.call, globalid.decode_int(input.selection_id, "Selection"), input.reason))
+    return _payload(c, result, errors)

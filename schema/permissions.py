@@ -1,0 +1,41 @@
+"""Role gates declared on fields. Ownership (which person, which city) is core/access.py's job."""
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from yibao.core.auth import Role
+
+
+class Authenticated(BasePermission):
+    message = "a bearer token is required / 需要登录令牌"
+    error_extensions = {"code": "UNAUTHENTICATED"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return not info.context.call.actor.anonymous
+
+
+def roles(*allowed: Role) -> type[BasePermission]:
+    """A permission class admitting only the given roles (admin always)."""
+    names = "/".join(r.value for r in allowed)
+
+    class HasRole(BasePermission):
+        message = f"this operation needs role {names} / 当前角色无权执行此操作"
+        error_extensions = {"code": "FORBIDDEN"}
+
+        def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+            actor = info.context.call.actor
+            if actor.anonymous:
+                self.error_extensions = {"code": "UNAUTHENTICATED"}
+                return False
+            return actor.role in allowed or actor.role is Role.ADMIN
+
+    HasRole.__name__ = f"HasRole_{'_'.join(r.value for r in allowed)}"
+    return HasRole
+
+
+PERSON_READERS = roles(Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.INTEGRATOR)
+PERSON_LISTERS = roles(Role.AGENCY, Role.INTEGRATOR)
+SELECTORS = roles(Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY)
+AGENCY = roles(Role.AGENCY)

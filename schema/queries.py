@@ -1,0 +1,163 @@
+"""Root query fields: each calls one core service and wraps its answer in types."""
+
+import datetime
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from yibao.core.domain import SelectionKind as SelectionKindValue
+from yibao.core.errors import Refused, RequestError
+
+from . import globalid
+from .context import ctx, requested
+from .permissions import PERSON_LISTERS, PERSON_READERS, Authenticated
+from .types import (
+    Agency,
+    Application,
+    City,
+    Institution,
+    InstitutionConnection,
+    InstitutionEdge,
+    InstitutionLevel,
+    Node,
+    PageInfo,
+    Person,
+    PersonConnection,
+    PersonEdge,
+    Plugin,
+    Selection,
+    SelectionKind,
+)
+
+
+def _refused_as_error(exc: Refused) -> RequestError:
+    first = exc.errors[0]
+    return RequestError(first.message, first.message_en, first.code)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The cities served, one per loaded city plugin.")
+    def cities(self, info: Info) -> list[City]:
+        ctx(info).call  # a bad token fails every request, not only personal ones
+        return list(ctx(info).cities.values())
+
+    @strawberry.field(description="IN-2: designated institutions; `search` matches 汉字, full pinyin or initials.")
+    async def institutions(
+        self, info: Info, city: str, town: Optional[str] = None, level: Optional[InstitutionLevel] = None,
+        category: Optional[str] = None, search: Optional[str] = None, first: Optional[int] = None,
+        after: Optional[str] = None,
+    ) -> InstitutionConnection:
+        c = ctx(info)
+        c.call
+        page = await c.platform.institutions.search(
+            city, town=town, level=level, category=category, search=search, first=first, after=after,
+            with_total=requested(info, "totalCount"),
+        )
+        edges = [InstitutionEdge(cursor=cur, node=Institution.from_domain(i, c.cities))
+                 for i, cur in zip(page.items, page.cursors)]
+        return InstitutionConnection(
+            edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
+            total_count=page.total if page.total is not None else -1,
+        )
+
+    @strawberry.field(description="Look up one institution by its 12-character code.")
+    async def institution(self, info: Info, code: str) -> Optional[Institution]:
+        c = ctx(info)
+        c.call
+        found = await c.platform.institutions.by_code(code)
+        return Institution.from_domain(found, c.cities) if found else None
+
+    @strawberry.field(description="IN-3: insurance agencies and service points with phones and hours.")
+    async def agencies(self, info: Info, city: str) -> list[Agency]:
+        c = ctx(info)
+        c.call
+        return [Agency.from_domain(a) for a in await c.platform.institutions.agencies(city)]
+
+    @strawberry.field(description="A person by ID number (ID-2 masking applies).", permission_classes=[PERSON_READERS])
+    async def person(self, info: Info, id_number: str) -> Optional[Person]:
+        c = ctx(info)
+        record = await c.platform.persons.get(c.call, id_number)
+        return Person.from_record(record, c.call.today, c.cities) if record else None
+
+    @strawberry.field(description="The person a `person` or `proxy` token names.", permission_classes=[Authenticated])
+    async def me(self, info: Info) -> Optional[Person]:
+        c = ctx(info)
+        if not c.call.actor.person:
+            return None
+        record = await c.platform.persons.get(c.call, c.call.actor.person)
+        return Person.from_record(record, c.call.today, c.cities) if record else None
+
+    @strawberry.field(description="Persons of a city, for agency, integrator and admin roles.",
+                      permission_classes=[PERSON_LISTERS])
+    async def persons(self, info: Info, city: str, first: Optional[int] = None, after: Optional[str] = None) -> PersonConnection:
+        c = ctx(info)
+        page = await c.platform.persons.page(
+            c.call, city, first, after,
+            with_selections=requested(info, "edges", "node", "selections"),
+            with_total=requested(info, "totalCount"),
+        )
+        edges = [PersonEdge(cursor=cur, node=Person.from_record(r, c.call.today, c.cities))
+                 for r, cur in zip(page.items, page.cursors)]
+        return PersonConnection(
+            edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
+            total_count=page.total if page.total is not None else -1,
+        )
+
+    @strawberry.field(description="Where the person may be treated under `kind` on `on` (default: today).",
+                      permission_classes=[PERSON_READERS])
+    async def coverage(
+        self, info: Info, id_number: str, kind: SelectionKind = SelectionKindValue.GENERAL_OUTPATIENT,
+        on: Optional[datetime.date] = None,
+    ) -> list[Institution]:
+        c = ctx(info)
+        try:
+            found = await c.platform.selections.coverage(c.call, id_number, kind, on)
+        except Refused as exc:
+            raise _refused_as_error(exc) from None
+        return [Institution.from_domain(i, c.cities) for i in found]
+
+    @strawberry.field(description="Loaded plugins with the hooks they implement and their dated rule sets.")
+    def plugins(self, info: Info) -> list[Plugin]:
+        ctx(info).call
+        return [Plugin.from_info(p) for p in ctx(info).platform.plugins.describe()]
+
+    @strawberry.field(description="An application (申请) and its progress.", permission_classes=[Authenticated])
+    async def application(self, info: Info, id: strawberry.ID) -> Optional[Application]:
+        c = ctx(info)
+        found = await c.platform.applications.get(c.call, globalid.decode_int(id, "Application"))
+        return Application.from_domain(found) if found else None
+
+    @strawberry.field(description="Fetch any object by its global id.")
+    async def node(self, info: Info, id: strawberry.ID) -> Optional[Node]:
+        return await resolve_node(info, id)
+
+
+async def resolve_node(info: Info, global_id: str) -> Optional[Node]:
+    c = ctx(info)
+    call = c.call
+    type_name, key = globalid.decode(global_id)
+    p = c.platform
+    if type_name == "City":
+        return c.cities.get(key)
+    try:
+        pk = int(key)
+    except ValueError:
+        return None
+    if type_name == "Institution":
+        found = await p.institutions.by_id(pk)
+        return Institution.from_domain(found, c.cities) if found else None
+    if type_name == "Agency":
+        agency = await p.institutions.agency_by_id(pk)
+        return Agency.from_domain(agency) if agency else None
+    if type_name == "Person":
+        record = await p.persons.get_by_pk(call, pk)
+        return Person.from_record(record, call.today, c.cities) if record else None
+    if type_name == "Selection":
+        result = await p.selections.get(call, pk)
+        return Selection.from_domain(result.selection, call.today, c.cities, result.application) if result else None
+    if type_name == "Application":
+        app = await p.applications.get(call, pk)
+        return Application.from_domain(app) if app else None
+    return None

@@ -1,0 +1,268 @@
+"""GraphQL object types. Built from core.domain values; every leaf field is synchronous."""
+
+import datetime
+from typing import Optional
+
+import strawberry
+
+from yibao.core import domain
+from yibao.core.plugins import PluginHost, PluginInfo
+from yibao.core.services.applications import Application as ApplicationValue
+from yibao.core.services.applications import ApplicationStatus as ApplicationStatusEnum
+from yibao.core.services.persons import PersonRecord
+
+from . import globalid
+
+Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
+SelectionKind = strawberry.enum(
+    domain.SelectionKind, description="选点类别 (SE-1): 普通门诊, 门特, 产检, 异地; each independent of the others"
+)
+SelectionStatus = strawberry.enum(domain.SelectionStatus, description="A selection's status on the business date")
+InstitutionLevel = strawberry.enum(domain.InstitutionLevel, description="一级及以下 / 二级 / 三级 (IN-1)")
+Channel = strawberry.enum(domain.Channel, description="受理渠道 (SE-3): 粤医保, 粤省事, 广东政务服务网, …")
+ApplicationStatus = strawberry.enum(ApplicationStatusEnum, description="申请状态")
+
+
+@strawberry.interface(description="An object with an opaque global id, fetchable through `node(id:)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(description="SE-4: one reason a request was refused, with a stable code, in Chinese and English.")
+class UserError:
+    code: str
+    field: Optional[list[str]]
+    message: str
+    message_en: str
+
+    @classmethod
+    def from_domain(cls, e) -> "UserError":
+        return cls(code=e.code, field=list(e.field) if e.field else None, message=e.message, message_en=e.message_en)
+
+
+@strawberry.type(description="镇街 / district below the city.")
+class Town:
+    name: str
+    code: Optional[str]
+    kind: Optional[str]
+
+
+@strawberry.type(description="参保地: a city served by a plugin.")
+class City(Node):
+    code: str
+    name: str
+    division_code: str = strawberry.field(description="GB/T 2260 administrative division code")
+    towns: list[Town]
+
+    @classmethod
+    def directory(cls, plugins: PluginHost) -> dict[str, "City"]:
+        """Every city's City object, built once per platform."""
+        return {info.code: cls.from_info(info, plugins) for info in plugins.cities}
+
+    @classmethod
+    def from_info(cls, info: domain.CityInfo, plugins: PluginHost) -> "City":
+        data = plugins.city(info.code).yibao_reference_data()
+        towns = [Town(name=t.name, code=t.code, kind=t.kind) for t in (data.towns if data else ())]
+        return cls(id=strawberry.ID(globalid.encode("City", info.code)), code=info.code, name=info.name,
+                   division_code=info.division_code, towns=towns)
+
+
+@strawberry.type(description="定点医疗机构: a designated medical institution (IN-1).")
+class Institution(Node):
+    code: str = strawberry.field(description="12-character national code, e.g. H44200100009")
+    name: str
+    city: City
+    town: Optional[str] = strawberry.field(description="镇街 / district")
+    division_code: str
+    level: InstitutionLevel
+    category: str = strawberry.field(description="社区卫生服务中心, 社区卫生服务站, 卫生院, 医院, …")
+    tags: list[str]
+    specialties: list[str]
+    services: list[SelectionKind] = strawberry.field(description="Designated services it offers")
+
+    @classmethod
+    def from_domain(cls, i: domain.Institution, cities: dict[str, City]) -> "Institution":
+        return cls(
+            id=strawberry.ID(globalid.encode("Institution", i.id)), code=i.code, name=i.name, city=cities[i.city],
+            town=i.town, division_code=i.division_code, level=i.level, category=i.category, tags=list(i.tags),
+            specialties=list(i.specialties), services=list(i.services),
+        )
+
+
+@strawberry.type(description="A phone number with what it is for.")
+class Phone:
+    number: str
+    purpose: Optional[str]
+
+
+@strawberry.type(description="经办机构 or service point with phones and opening hours (IN-3).")
+class Agency(Node):
+    name: str
+    kind: Optional[str]
+    town: Optional[str]
+    hours: Optional[str]
+    phones: list[str]
+    contacts: list[Phone]
+
+    @classmethod
+    def from_domain(cls, a: domain.Agency) -> "Agency":
+        return cls(
+            id=strawberry.ID(globalid.encode("Agency", a.id)), name=a.name, kind=a.kind, town=a.town, hours=a.hours,
+            phones=[p.number for p in a.phones], contacts=[Phone(number=p.number, purpose=p.purpose) for p in a.phones],
+        )
+
+
+@strawberry.type(description="One status change of an application: who, when, channel and reason.")
+class ApplicationEvent:
+    status: ApplicationStatus
+    at: datetime.datetime
+    business_date: datetime.date
+    actor: str
+    channel: Optional[Channel]
+    reason: Optional[str]
+
+
+@strawberry.type(description="申请: an application and its progress (SE-5).")
+class Application(Node):
+    item_code: str = strawberry.field(description="Catalogue item (seed 002), e.g. GD-22")
+    status: ApplicationStatus
+    channel: Channel
+    submitted_on: datetime.date
+    due_date: Optional[datetime.date]
+    events: list[ApplicationEvent]
+
+    @classmethod
+    def from_domain(cls, a: ApplicationValue) -> "Application":
+        return cls(
+            id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
+            channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date,
+            events=[ApplicationEvent(status=e.status, at=e.at, business_date=e.business_date, actor=e.actor,
+                                     channel=e.channel, reason=e.reason) for e in a.events],
+        )
+
+
+@strawberry.type(description="选点: a dated record of a chosen designated institution (SE-2).")
+class Selection(Node):
+    kind: SelectionKind
+    slot: str = strawberry.field(description="Which of the person's slots it fills (the city's rule)")
+    status: SelectionStatus
+    effective_from: datetime.date
+    effective_to: datetime.date = strawberry.field(description="2099-12-31 when open-ended (SE-2)")
+    institution: Institution
+    channel: Channel
+    scheme: Optional[Scheme] = strawberry.field(description="The scheme it was made under (KP-6)")
+    created_on: datetime.date
+    replaces: Optional[strawberry.ID] = strawberry.field(description="The selection this one changed")
+    end_reason: Optional[str]
+    application: Optional[Application]
+
+    @classmethod
+    def from_domain(cls, s: domain.Selection, today: datetime.date, cities: dict[str, City],
+                    application: Optional[ApplicationValue] = None) -> "Selection":
+        return cls(
+            id=strawberry.ID(globalid.encode("Selection", s.id)), kind=s.kind, slot=s.slot, status=s.status_on(today),
+            effective_from=s.effective_from, effective_to=s.effective_to,
+            institution=Institution.from_domain(s.institution, cities), channel=s.channel, scheme=s.scheme,
+            created_on=s.created_on,
+            replaces=strawberry.ID(globalid.encode("Selection", s.replaces_id)) if s.replaces_id else None,
+            end_reason=s.end_reason, application=Application.from_domain(application) if application else None,
+        )
+
+
+@strawberry.type(description="One dated stretch of a person's scheme (ID-3).")
+class SchemePeriod:
+    scheme: Scheme
+    tier: Optional[int]
+    valid_from: datetime.date
+    valid_to: datetime.date
+
+
+@strawberry.type(description="参保人: an insured person.")
+class Person(Node):
+    id_number: str = strawberry.field(description="Masked (4407**********1234) unless the caller may see it (ID-2)")
+    document_type: str
+    name: str
+    city: City
+    scheme: Optional[Scheme] = strawberry.field(description="The scheme in force on the business date")
+    tier: Optional[int]
+    insured_since: Optional[datetime.date]
+    scheme_history: list[SchemePeriod]
+    _selections: strawberry.Private[list[Selection]]
+
+    @strawberry.field(description="Selections; by default only those in effect or pending")
+    def selections(self, kind: Optional[SelectionKind] = None, include_history: bool = False) -> list[Selection]:
+        return [
+            s for s in self._selections
+            if (kind is None or s.kind == kind)
+            and (include_history or s.status in (domain.SelectionStatus.EFFECTIVE, domain.SelectionStatus.PENDING))
+        ]
+
+    @classmethod
+    def from_record(cls, r: PersonRecord, today: datetime.date, cities: dict[str, City]) -> "Person":
+        p = r.person
+        period = p.scheme_period_on(today)
+        return cls(
+            id=strawberry.ID(globalid.encode("Person", p.id)), id_number=r.shown_id_number,
+            document_type=p.document_type, name=p.name, city=cities[p.city], scheme=period.scheme if period else None,
+            tier=period.tier if period else None, insured_since=p.insured_since,
+            scheme_history=[SchemePeriod(scheme=s.scheme, tier=s.tier, valid_from=s.valid_from, valid_to=s.valid_to)
+                            for s in p.schemes],
+            _selections=[Selection.from_domain(s, today, cities) for s in r.selections or ()],
+        )
+
+
+@strawberry.type(description="A dated rule set a plugin applies.")
+class RuleSet:
+    id: str
+    valid_from: Optional[datetime.date]
+    valid_to: Optional[datetime.date]
+    source: str
+    rules: list[str]
+
+
+@strawberry.type(description="A loaded plugin and the hooks it implements.")
+class Plugin:
+    name: str
+    version: str
+    city: Optional[str]
+    hooks: list[str]
+    rule_sets: list[RuleSet]
+
+    @classmethod
+    def from_info(cls, p: PluginInfo) -> "Plugin":
+        return cls(name=p.name, version=p.version, city=p.city, hooks=list(p.hooks), rule_sets=[
+            RuleSet(id=r.id, valid_from=r.valid_from, valid_to=r.valid_to, source=r.source, rules=list(r.rules))
+            for r in p.rule_sets
+        ])
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: Optional[str]
+
+
+@strawberry.type
+class InstitutionEdge:
+    cursor: str
+    node: Institution
+
+
+@strawberry.type
+class InstitutionConnection:
+    edges: list[InstitutionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class PersonEdge:
+    cursor: str
+    node: Person
+
+
+@strawberry.type
+class PersonConnection:
+    edges: list[PersonEdge]
+    page_info: PageInfo
+    total_count: int
