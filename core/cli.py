@@ -93,17 +93,14 @@ async def _upgrade(settings: Settings) -> None:
 
 async def _import(settings: Settings, path: Path, city: str) -> int:
     from .reference import institution_from_dict
-    from .services.reference import upsert_institutions
 
     raw = json.loads(path.read_text("utf-8"))
     platform = Platform(settings)
     try:
         await platform.start()
-        if not platform.plugins.has_city(city):
-            raise SystemExit(f"unknown city {city!r}")
-        items = [institution_from_dict(r, city) for r in raw.get("institutions", raw if isinstance(raw, list) else [])]
-        async with platform.db.write() as session:
-            return await upsert_institutions(session, items, source=f"import:{path.name}")
+        rows = raw if isinstance(raw, list) else raw.get("institutions", [])
+        items = [institution_from_dict(r, city) for r in rows]
+        return await platform.institutions.import_institutions(city, items, source=f"import:{path.name}")
     finally:
         await platform.stop()
 

@@ -53,5 +53,5 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=[City, Institution, Agency, Person, Selection, Application],
-    extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512), ErrorCodes],
+    extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ErrorCodes],
 )

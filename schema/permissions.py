@@ -16,8 +16,8 @@ class Authenticated(BasePermission):
         return not info.context.call.actor.anonymous
 
 
-def roles(*allowed: Role) -> type[BasePermission]:
-    """A permission class admitting only the given roles (admin always)."""
+def roles(*allowed: Role) -> list[type[BasePermission]]:
+    """Permission classes admitting only the given roles (admin always), authentication first."""
     names = "/".join(r.value for r in allowed)
 
     class HasRole(BasePermission):
@@ -25,14 +25,11 @@ def roles(*allowed: Role) -> type[BasePermission]:
         error_extensions = {"code": "FORBIDDEN"}
 
         def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-            actor = info.context.call.actor
-            if actor.anonymous:
-                self.error_extensions = {"code": "UNAUTHENTICATED"}
-                return False
-            return actor.role in allowed or actor.role is Role.ADMIN
+            role = info.context.call.actor.role
+            return role in allowed or role is Role.ADMIN
 
     HasRole.__name__ = f"HasRole_{'_'.join(r.value for r in allowed)}"
-    return HasRole
+    return [Authenticated, HasRole]
 
 
 PERSON_READERS = roles(Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.INTEGRATOR)

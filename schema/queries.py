@@ -75,7 +75,7 @@ class Query:
         c.call
         return [Agency.from_domain(a) for a in await c.platform.institutions.agencies(city)]
 
-    @strawberry.field(description="A person by ID number (ID-2 masking applies).", permission_classes=[PERSON_READERS])
+    @strawberry.field(description="A person by ID number (ID-2 masking applies).", permission_classes=PERSON_READERS)
     async def person(self, info: Info, id_number: str) -> Optional[Person]:
         c = ctx(info)
         record = await c.platform.persons.get(c.call, id_number)
@@ -90,7 +90,7 @@ class Query:
         return Person.from_record(record, c.call.today, c.cities) if record else None
 
     @strawberry.field(description="Persons of a city, for agency, integrator and admin roles.",
-                      permission_classes=[PERSON_LISTERS])
+                      permission_classes=PERSON_LISTERS)
     async def persons(self, info: Info, city: str, first: Optional[int] = None, after: Optional[str] = None) -> PersonConnection:
         c = ctx(info)
         page = await c.platform.persons.page(
@@ -106,7 +106,7 @@ class Query:
         )
 
     @strawberry.field(description="Where the person may be treated under `kind` on `on` (default: today).",
-                      permission_classes=[PERSON_READERS])
+                      permission_classes=PERSON_READERS)
     async def coverage(
         self, info: Info, id_number: str, kind: SelectionKind = SelectionKindValue.GENERAL_OUTPATIENT,
         on: Optional[datetime.date] = None,

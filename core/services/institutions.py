@@ -75,6 +75,17 @@ class Institutions:
                 total = await session.scalar(select(func.count()).select_from(InstitutionRow).where(*conditions))
         return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
 
+    async def import_institutions(self, city: str, items: list[Institution], source: str) -> int:
+        """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list)."""
+        self._check_city(city)
+        wrong = [i.code for i in items if i.city != city]
+        if wrong:
+            raise BadArgument(f"以下机构不属于{city}：{', '.join(wrong)}", f"institutions not of {city}: {', '.join(wrong)}")
+        from .reference import upsert_institutions
+
+        async with self.p.db.write() as session:
+            return await upsert_institutions(session, items, source)
+
     async def by_code(self, code: str) -> Institution | None:
         async with self.p.db.read() as session:
             row = await session.scalar(select(InstitutionRow).where(InstitutionRow.code == code.strip().upper()))

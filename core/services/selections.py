@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .. import access
+from .. import access, ids
 from ..auth import Role
 from ..domain import (
     OPEN_END,
@@ -73,25 +73,27 @@ class Selections:
                 "a remote outpatient choice is made together with a remote-treatment filing", ("kind",))])
         async with self.p.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
+            if found is not None:
+                access.check_person_access(call.actor, found[1].city, found[1].id_number)
+            inst_row = await session.scalar(
+                select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
+            errors: list[UserError] = []
             if found is None:
-                raise Refused([not_found("参保人", "person", ("idNumber",))])
-            person_row, person = found
-            access.check_person_access(call.actor, person.city, person.id_number)
+                errors += ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))]
+            if inst_row is None:
+                errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
             if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
-                raise Refused([UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
-                                         "institution staff file requests with channel INSTITUTION", ("channel",))])
+                errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
+                                        "institution staff file requests with channel INSTITUTION", ("channel",)))
+            if found is None:
+                raise Refused(errors)
+            _, person = found
 
             if data.idempotency_key:
                 done = await session.scalar(select(SelectionRow).where(
                     SelectionRow.person_id == person.id, SelectionRow.idempotency_key == data.idempotency_key))
                 if done is not None:
                     return await self._result(session, done.id)
-
-            inst_row = await session.scalar(
-                select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
-            errors: list[UserError] = []
-            if inst_row is None:
-                errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
             history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
             replaces, structural = self._replaced(call, data, history)
             errors += structural

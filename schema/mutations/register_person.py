@@ -32,7 +32,7 @@ class RegisterPersonPayload:
     errors: list[UserError]
 
 
-@strawberry.mutation(permission_classes=[AGENCY], description="Register an insured person (agency of that city, or admin).")
+@strawberry.mutation(permission_classes=AGENCY, description="Register an insured person (agency of that city, or admin).")
 async def register_person(info: Info, input: RegisterPersonInput) -> RegisterPersonPayload:
     c = ctx(info)
     record, errors = await attempt(c.platform.persons.register(c.call, RegisterInput(
