@@ -92,11 +92,6 @@ def yibao_change_effective_date(request: SelectionRequest) -> date:
     """When a change of an existing selection takes effect (decides)."""
 
 
-@hookspec(firstresult=True)
-def yibao_selection_needs_review(request: SelectionRequest) -> bool:
-    """Whether the request waits for staff review instead of taking effect at once (decides)."""
-
-
 @hookspec
 def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserError]:
     """Reasons to refuse withdrawing a pending change (contributes)."""

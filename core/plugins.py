@@ -67,11 +67,11 @@ class PluginHost:
         pm.register(defaults, name=DEFAULTS_NAME)
         if entry_points:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        for plugin in extra:
-            pm.register(plugin, name=getattr(plugin, "__name__", None))
         try:
+            for plugin in extra:
+                pm.register(plugin, name=getattr(plugin, "__name__", None))
             pm.check_pending()  # a misspelt hook fails loudly at start-up
-        except pluggy.PluginValidationError as exc:
+        except (pluggy.PluginValidationError, ValueError) as exc:
             raise PluginError(str(exc)) from exc
         return cls(pm, _identify(pm))
 

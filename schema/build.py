@@ -42,14 +42,21 @@ def _coded(error: GraphQLError) -> GraphQLError:
         ext = {"code": "GRAPHQL_VALIDATION_FAILED"}
         message = error.message
     else:
-        log.exception("unexpected error", exc_info=original)
         ext = {"code": "INTERNAL_ERROR"}
         message = "internal error / 内部错误"
     return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
                         path=error.path, original_error=original, extensions=ext)
 
 
-schema = strawberry.Schema(
+class YibaoSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+        # Coded errors are answers, not faults: log only what ErrorCodes could not classify.
+        for error in errors:
+            if (error.extensions or {}).get("code") == "INTERNAL_ERROR":
+                log.error("internal error: %s", error.message, exc_info=error.original_error)
+
+
+schema = YibaoSchema(
     query=Query,
     mutation=Mutation,
     types=[City, Institution, Agency, Person, Selection, Application],

@@ -108,10 +108,11 @@ class Query:
     @strawberry.field(description="Where the person may be treated under `kind` on `on` (default: today).",
                       permission_classes=PERSON_READERS)
     async def coverage(
-        self, info: Info, id_number: str, kind: SelectionKind = SelectionKindValue.GENERAL_OUTPATIENT,
+        self, info: Info, id_number: str, kind: Optional[SelectionKind] = SelectionKindValue.GENERAL_OUTPATIENT,
         on: Optional[datetime.date] = None,
     ) -> list[Institution]:
         c = ctx(info)
+        kind = kind or SelectionKindValue.GENERAL_OUTPATIENT
         try:
             found = await c.platform.selections.coverage(c.call, id_number, kind, on)
         except Refused as exc:

@@ -190,7 +190,7 @@ class Person(Node):
     _selections: strawberry.Private[list[Selection]]
 
     @strawberry.field(description="Selections; by default only those in effect or pending")
-    def selections(self, kind: Optional[SelectionKind] = None, include_history: bool = False) -> list[Selection]:
+    def selections(self, kind: Optional[SelectionKind] = None, include_history: Optional[bool] = False) -> list[Selection]:
         return [
             s for s in self._selections
             if (kind is None or s.kind == kind)

@@ -1,0 +1,111 @@
+"""The plugin host: per-city dispatch, start-up validation, documented hooks, the conformance kit."""
+
+from __future__ import annotations
+
+import inspect
+import types
+from pathlib import Path
+
+import pytest
+
+from yibao.core import hookspecs
+from yibao.core.domain import CityInfo, SelectionKind, Slot
+from yibao.core.hookspecs import hookimpl
+from yibao.core.plugins import PluginError, PluginHost
+from yibao.core.testkit.conformance import check_city_plugin
+from yibao.plugins import jiangmen_kaiping, shenzhen, zhongshan
+
+from .support import SHIQI_CENTRE
+
+HOOKS = sorted(n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("yibao_"))
+
+
+def make_city(code: str, calls: list, module_name: str | None = None, **hooks) -> types.ModuleType:
+    module = types.ModuleType(module_name or f"city_{code}")
+
+    @hookimpl
+    def yibao_city():
+        return CityInfo(code=code, name=code, division_code="449999")
+
+    @hookimpl
+    def yibao_validate_selection(request):
+        calls.append((code, request.person.city))
+        return []
+
+    module.yibao_city = yibao_city
+    module.yibao_validate_selection = yibao_validate_selection
+    for name, fn in hooks.items():
+        setattr(module, name, hookimpl(fn))
+    return module
+
+
+@pytest.mark.parametrize("plugin", [zhongshan, jiangmen_kaiping, shenzhen], ids=lambda p: p.__name__)
+def test_shipped_city_plugins_conform(plugin):
+    assert check_city_plugin(plugin) == []
+
+
+def test_a_misspelt_hook_fails_at_start_up():
+    bad = types.ModuleType("bad_city")
+    bad.yibao_city = hookimpl(lambda: CityInfo("bad", "bad", "449998"))
+    bad.yibao_validate_selektion = hookimpl(lambda request: [])
+    with pytest.raises(PluginError, match="yibao_validate_selektion"):
+        PluginHost.load(entry_points=False, extra=[bad])
+    assert any("misspelt" in p for p in check_city_plugin(bad))
+
+
+def test_two_plugins_for_one_city_fail_at_start_up():
+    with pytest.raises(PluginError, match="two plugins"):
+        PluginHost.load(entry_points=False, extra=[make_city("dup", [], "one"), make_city("dup", [], "two")])
+
+
+def test_a_hook_with_a_wrong_signature_fails_at_start_up():
+    wrong = types.ModuleType("wrong_city")
+    wrong.yibao_city = hookimpl(lambda: CityInfo("wrong", "wrong", "449997"))
+    wrong.yibao_coverage = hookimpl(lambda person, kind, selections, on, extra: None)
+    with pytest.raises(Exception, match="extra"):
+        PluginHost.load(entry_points=False, extra=[wrong])
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_documented_and_says_how_results_combine(hook):
+    doc = getattr(hookspecs, hook).__doc__ or ""
+    assert doc.strip(), hook
+    firstresult = getattr(hookspecs, hook).yibao_spec["firstresult"]
+    assert ("(decides)" in doc) == firstresult and (("(contributes" in doc) != firstresult), hook
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_exercised_by_a_test(hook):
+    tests = Path(__file__).parent
+    mentions = [p.name for p in tests.glob("test_*.py") if hook in p.read_text("utf-8") and p.name != "test_plugins.py"]
+    assert mentions, f"{hook} has no test of its own"
+
+
+# -- dispatch through a real request --------------------------------------------------------------
+
+CALLS: list = []
+
+
+@pytest.fixture
+def yibao_extra_plugins():
+    CALLS.clear()
+    return [make_city("testville", CALLS, yibao_selection_slots=lambda person, kind, today: [
+        Slot("ANY", "任意", "any", region="")])]
+
+
+async def test_a_request_about_a_zhongshan_person_reaches_only_zhongshan_and_the_defaults(
+        zhongshan_city, yibao_platform, new_id):
+    pid = new_id()
+    await zhongshan_city.register(pid, on="2026-04-01")
+    body = await zhongshan_city.select(pid, SHIQI_CENTRE, on="2026-04-01")
+    assert body["errors"] == []
+    assert CALLS == []  # testville's hook never saw a Zhongshan request
+    testville = yibao_platform.plugins.city("testville")
+    slots = testville.yibao_selection_slots(person=None, kind=SelectionKind.GENERAL_OUTPATIENT, today=None)
+    assert [s.key for s in slots] == ["ANY"]
+    assert {c.code for c in yibao_platform.plugins.cities} == {"zhongshan", "jiangmen_kaiping", "shenzhen", "testville"}
+
+
+@pytest.fixture
+def zhongshan_city(zhongshan):
+    return zhongshan
