@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file", type=Path)
     imp.add_argument("--city", required=True)
 
+    persons = sub.add_parser("persons", help="insured persons")
+    persons_sub = persons.add_subparsers(dest="persons_command", required=True)
+    pimp = persons_sub.add_parser("import", help="import persons with their dated schemes and selections (JSON)")
+    pimp.add_argument("file", type=Path)
+
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
 
@@ -57,6 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "institutions":
         count = asyncio.run(_import(settings, args.file, args.city))
         print(f"imported {count} institutions into {args.city}")
+        return 0
+    if args.command == "persons":
+        from .errors import Refused
+
+        try:
+            count = asyncio.run(_import_persons(settings, args.file))
+        except Refused as refused:
+            for e in refused.errors:
+                print(f"{e.code} {'/'.join(e.field or ())}: {e.message} ({e.message_en})", file=sys.stderr)
+            return 1
+        print(f"imported {count} persons")
         return 0
     if args.command == "schema":
         from yibao.schema.build import schema
@@ -101,6 +117,20 @@ async def _import(settings: Settings, path: Path, city: str) -> int:
         rows = raw if isinstance(raw, list) else raw.get("institutions", [])
         items = [institution_from_dict(r, city) for r in rows]
         return await platform.institutions.import_institutions(city, items, source=f"import:{path.name}")
+    finally:
+        await platform.stop()
+
+
+async def _import_persons(settings: Settings, path: Path) -> int:
+    from .auth import Actor
+    from .platform import Call
+    from .services.imports import import_persons
+
+    platform = Platform(settings)
+    try:
+        await platform.start()
+        operator = Actor(role=Role.ADMIN, subject="cli-import")  # the operator at the console
+        return await import_persons(platform, Call(operator, platform.clock.today()), json.loads(path.read_text("utf-8")))
     finally:
         await platform.stop()
 

@@ -39,6 +39,11 @@ mutation($id: ID!, $reason: String!) {{
   endSelection(input: {{ selectionId: $id, reason: $reason }}) {{ selection {{ {SELECTION_FIELDS} }} errors {{ code field message messageEn }} }}
 }}"""
 
+CHANGE_SCHEME = """
+mutation($input: ChangeSchemeInput!) {
+  changeScheme(input: $input) { person { scheme schemeHistory { scheme validFrom validTo } } errors { code field message messageEn } }
+}"""
+
 PERSON = f"""
 query($id: String!, $kind: SelectionKind, $history: Boolean) {{
   person(idNumber: $id) {{ id idNumber name scheme city {{ code }}
@@ -95,6 +100,17 @@ class City:
         assert result.errors is None, result.errors
         return result.data["selectInstitution"]
 
+    async def change_scheme(self, id_number: str, scheme: str, *, on: date | str, effective_on: str | None = None) -> dict:
+        payload = {"idNumber": id_number, "scheme": scheme}
+        if effective_on:
+            payload["effectiveOn"] = effective_on
+        result = await self.client(CHANGE_SCHEME, {"input": payload}, token=self.agency, today=on)
+        assert result.errors is None, result.errors
+        return result.data["changeScheme"]
+
+    async def end(self, selection_id: str, reason: str, *, on: date | str, token: str | None = None):
+        return await self.client(END, {"id": selection_id, "reason": reason}, token=token or self.agency, today=on)
+
     async def selections(self, id_number: str, *, on: date | str, history: bool = False, kind: str | None = None) -> list[dict]:
         result = await self.client(PERSON, {"id": id_number, "history": history, "kind": kind},
                                    token=self.agency, today=on)
@@ -111,6 +127,11 @@ class City:
 @pytest.fixture
 def zhongshan(yibao_client) -> City:
     return City(yibao_client, "zhongshan")
+
+
+@pytest.fixture
+def kaiping(yibao_client) -> City:
+    return City(yibao_client, "jiangmen_kaiping")
 
 
 @pytest.fixture

@@ -94,3 +94,20 @@ def test_serve_brings_up_graphiql_and_answers_the_first_queries(env, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_persons_import_legacy_state_and_refusal(env, tmp_path):
+    from yibao.core.testkit.ids import make_id_number, with_wrong_check
+
+    good = {"persons": [{"idNumber": make_id_number("440783"), "name": "旧规则参保人", "city": "jiangmen_kaiping",
+                         "schemes": [{"scheme": "EMPLOYEE", "validFrom": "2020-01-01"}],
+                         "selections": [{"institutionCode": "H44078300003", "slot": "GENERAL_1",
+                                         "scheme": "EMPLOYEE", "effectiveFrom": "2022-10-05"}]}]}
+    path = tmp_path / "legacy.json"
+    path.write_text(json.dumps(good, ensure_ascii=False))
+    out = run(["persons", "import", str(path)], env, tmp_path)
+    assert out.returncode == 0 and "imported 1 persons" in out.stdout, out.stderr
+    bad = {"persons": [dict(good["persons"][0], idNumber=with_wrong_check(make_id_number("440783", sequence=7)))]}
+    path.write_text(json.dumps(bad, ensure_ascii=False))
+    out = run(["persons", "import", str(path)], env, tmp_path)
+    assert out.returncode == 1 and "INVALID_ID_NUMBER" in out.stderr

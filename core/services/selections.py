@@ -102,10 +102,9 @@ class Selections:
             inst = mapping.institution(inst_row)  # type: ignore[arg-type]
             hooks = self.p.plugins.city(person.city)
             slots = tuple(hooks.yibao_selection_slots(person=person, kind=data.kind, today=call.today) or ())
-            slot = next((s for s in slots if s.accepts(inst)), None)
-            if replaces is None and slot is not None:
-                replaces, ambiguous = self._occupant(call.today, slot, history)
-                errors += ambiguous
+            slot, implicit, ambiguous = self._slot(call.today, inst, slots, history, replaces)
+            replaces = replaces or implicit
+            errors += ambiguous
             request = SelectionRequest(
                 person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
                 slot=slot, slots=slots, replaces=replaces, history=tuple(history),
@@ -159,10 +158,43 @@ class Selections:
                                     "only a selection in effect today can be changed", field)]
         return target, []
 
+    @classmethod
+    def _slot(
+        cls, today: date, inst: Institution, slots: tuple[Slot, ...], history: list[Selection],
+        replaces: Selection | None,
+    ) -> tuple[Slot | None, Selection | None, list[UserError]]:
+        """Which slot the institution fills, and the record a request without replacesSelectionId changes.
+
+        A change keeps its record's slot when the institution still fits it; otherwise the first
+        empty slot that fits is filled (a first choice), else the first fitting slot's holder is changed.
+        """
+        fitting = [s for s in slots if s.accepts(inst)]
+        if not fitting:
+            return None, None, []
+        if replaces is not None:
+            return next((s for s in fitting if s.key == replaces.slot), fitting[0]), None, []
+        holders = [(s, *cls._occupant(today, s, slots, history)) for s in fitting]
+        for s, holder, ambiguous in holders:
+            if holder is None and not ambiguous:
+                return s, None, []
+        s, holder, ambiguous = holders[0]
+        return s, holder, ambiguous
+
     @staticmethod
-    def _occupant(today: date, slot: Slot, history: list[Selection]) -> tuple[Selection | None, list[UserError]]:
-        """The selection now filling `slot`, which a request without replacesSelectionId changes."""
-        holders = [s for s in history if s.slot == slot.key and s.status_on(today) is SelectionStatus.EFFECTIVE]
+    def _occupant(
+        today: date, slot: Slot, slots: tuple[Slot, ...], history: list[Selection]
+    ) -> tuple[Selection | None, list[UserError]]:
+        """The selection now filling `slot`, which a request without replacesSelectionId changes.
+
+        A record made under an older rule set whose slot keys no longer exist (Kaiping's 2022
+        records under the 2023 A/B slots) fills the current slot its institution fits.
+        """
+        keys = {s.key for s in slots}
+
+        def fills(sel: Selection) -> bool:
+            return sel.slot == slot.key or (sel.slot not in keys and slot.accepts(sel.institution))
+
+        holders = [s for s in history if fills(s) and s.status_on(today) is SelectionStatus.EFFECTIVE]
         if len(holders) > 1:
             return None, [UserError(
                 "REPLACEMENT_AMBIGUOUS", "该类别有多条生效选点，请指明要变更哪一条（replacesSelectionId）",

@@ -1,0 +1,37 @@
+"""Kaiping's general-outpatient slots by scheme, under the 2022 and the 2023 rules (seed 001)."""
+
+from __future__ import annotations
+
+from yibao.core.domain import InstitutionLevel, Scheme, Slot
+
+from .groups import CHILDREN, JIANGMEN
+
+L1 = (InstitutionLevel.LEVEL_1_OR_BELOW,)
+L23 = (InstitutionLevel.LEVEL_2, InstitutionLevel.LEVEL_3)
+
+# 2023 rules.
+# KP-2: employees choose one institution in A and one in B, anywhere in Jiangmen.
+EMPLOYEE_2023 = (
+    Slot("A", "一级及以下定点医疗机构（A组）", "level 1 or below (group A)", JIANGMEN, levels=L1, rule="KP-2"),
+    Slot("B", "二级或三级定点医疗机构（B组）", "level 2 or 3 (group B)", JIANGMEN, levels=L23, rule="KP-2"),
+)
+# KP-3: residents choose one institution, in A or a children's specialty institution, in Jiangmen.
+RESIDENT_2023 = (
+    Slot("GENERAL", "一级及以下或儿童专科定点医疗机构", "level 1 or below, or a children's specialty institution",
+         JIANGMEN, levels=L1, specialties=(CHILDREN,), rule="KP-3"),
+)
+
+# 2022 rules (before the A/B classification of 2023): an employee could hold two
+# general-outpatient selections of any level, which is how KP-5's "both in A" arises.
+# Reading: seed 001 states no 2022 resident rule beyond one selection; residents had one slot of
+# any level in Jiangmen.
+EMPLOYEE_2022 = (
+    Slot("GENERAL_1", "普通门诊定点（一）", "general outpatient (1)", JIANGMEN, rule="KP-2022"),
+    Slot("GENERAL_2", "普通门诊定点（二）", "general outpatient (2)", JIANGMEN, rule="KP-2022"),
+)
+RESIDENT_2022 = (Slot("GENERAL", "普通门诊定点", "general outpatient", JIANGMEN, rule="KP-2022"),)
+
+SLOTS = {
+    "2022": {Scheme.EMPLOYEE: EMPLOYEE_2022, Scheme.RESIDENT: RESIDENT_2022},
+    "2023": {Scheme.EMPLOYEE: EMPLOYEE_2023, Scheme.RESIDENT: RESIDENT_2023},
+}
