@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     pimp = persons_sub.add_parser("import", help="import persons with their dated schemes and selections (JSON)")
     pimp.add_argument("file", type=Path)
 
+    cal = sub.add_parser("calendar", help="the working-day calendar (SC-2)")
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
+    cload = cal_sub.add_parser("load", help="load a year's official holiday schedule (JSON: year, source, holidays, workdays)")
+    cload.add_argument("file", type=Path)
+
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
 
@@ -73,6 +78,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{e.code} {'/'.join(e.field or ())}: {e.message} ({e.message_en})", file=sys.stderr)
             return 1
         print(f"imported {count} persons")
+        return 0
+    if args.command == "calendar":
+        from .catalogue.calendar import parse_schedule
+
+        try:
+            schedule = parse_schedule(args.file.read_text("utf-8"))
+        except ValueError as exc:
+            print(f"INVALID_SCHEDULE: {exc}", file=sys.stderr)
+            return 1
+        asyncio.run(_load_schedule(settings, schedule))
+        print(f"loaded the {schedule.year} schedule: {len(schedule.holidays)} holidays, "
+              f"{len(schedule.workdays)} adjusted working days")
         return 0
     if args.command == "schema":
         from yibao.schema.build import schema
@@ -117,6 +134,19 @@ async def _import(settings: Settings, path: Path, city: str) -> int:
         rows = raw if isinstance(raw, list) else raw.get("institutions", [])
         items = [institution_from_dict(r, city) for r in rows]
         return await platform.institutions.import_institutions(city, items, source=f"import:{path.name}")
+    finally:
+        await platform.stop()
+
+
+async def _load_schedule(settings: Settings, schedule) -> None:  # type: ignore[no-untyped-def]
+    from .auth import Actor
+    from .platform import Call
+
+    platform = Platform(settings)
+    try:
+        await platform.start()
+        operator = Actor(role=Role.ADMIN, subject="cli-calendar")  # the operator at the console
+        await platform.catalogue.load_schedule(Call(operator, platform.clock.today()), schedule)
     finally:
         await platform.stop()
 

@@ -87,6 +87,12 @@ def yibao_change_effective_date(request: SelectionRequest) -> date:
 
 
 @hookimpl(trylast=True)
+def yibao_selection_needs_review(request: SelectionRequest) -> bool:
+    # Seed 002 item 22 allows "线上不超过2个工作日" but names no channel that needs review; cities do.
+    return False
+
+
+@hookimpl(trylast=True)
 def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserError]:
     return []
 

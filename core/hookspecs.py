@@ -4,6 +4,8 @@ Each hook says how its results combine:
   decides      firstresult: stops at the first non-None result; cities run before the
                province-wide defaults (registered last), so a city overrides a default.
   contributes  every plugin's result is collected (lists are concatenated).
+  adjusts      a value passed through each plugin in turn, the defaults first and the city last;
+               each returns the value it was given, changed or not (Saleor's previous_value).
 
 A request about a person or an institution calls only that city's plugin plus the defaults
 (see core/plugins.py); a hook never has to guess whether a call is meant for it.
@@ -15,6 +17,7 @@ A city plugin is a module (or object) registered under the entry-point group `yi
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -31,6 +34,9 @@ from .domain import (
 )
 from .errors import UserError
 from .rulesets import RuleSet
+
+if TYPE_CHECKING:
+    from .catalogue.items import ServiceItem
 
 PROJECT = "yibao"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -92,6 +98,11 @@ def yibao_change_effective_date(request: SelectionRequest) -> date:
     """When a change of an existing selection takes effect (decides)."""
 
 
+@hookspec(firstresult=True)
+def yibao_selection_needs_review(request: SelectionRequest) -> bool:
+    """Whether the request waits for staff review (an application) instead of taking effect (decides)."""
+
+
 @hookspec
 def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserError]:
     """Reasons to refuse withdrawing a pending change (contributes)."""
@@ -101,3 +112,13 @@ def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserErr
 def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selection], on: date) -> list[InstitutionFilter]:
     """Where the person may be treated under `kind` on `on`, given the selections effective
     that day, as institution filters the core resolves (decides)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The provincial service catalogue (seed 002)
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def yibao_service_item(item: ServiceItem) -> ServiceItem:
+    """The city's version of a catalogue item, e.g. Shenzhen's local rules (adjusts)."""

@@ -9,6 +9,7 @@ from datetime import date
 from .auth import Actor, resolve_secret
 from .clock import Clock
 from .plugins import PluginHost
+from .services.catalogue import sync_catalogue
 from .services.reference import sync_reference_data
 from .storage.database import DEFAULT_URL, Database
 from .storage.migrate import upgrade
@@ -40,7 +41,10 @@ class Settings:
 
 class Platform:
     def __init__(self, settings: Settings, plugins: PluginHost | None = None, clock: Clock | None = None):
+        from .events import ApplicationEventBus
+        from .services.application_flow import ApplicationFlow
         from .services.applications import Applications
+        from .services.catalogue import ServiceCatalogue
         from .services.institutions import Institutions
         from .services.persons import Persons
         from .services.selections import Selections
@@ -54,6 +58,9 @@ class Platform:
         self.persons = Persons(self)
         self.selections = Selections(self)
         self.applications = Applications(self)
+        self.application_flow = ApplicationFlow(self)
+        self.catalogue = ServiceCatalogue(self)
+        self.events = ApplicationEventBus(self.db)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
         """Create and migrate the database, then load the cities' reference data if it changed."""
@@ -61,6 +68,8 @@ class Platform:
             await upgrade(self.db.engine)
         if load_reference:
             await sync_reference_data(self.db, self.plugins)
+            await sync_catalogue(self.db)
 
     async def stop(self) -> None:
+        await self.events.close()
         await self.db.dispose()

@@ -83,6 +83,15 @@ class PluginHost:
         except KeyError:
             raise LookupError(code) from None
 
+    def adjust(self, city: str, hook: str, value_name: str, value: Any, **kwargs: Any) -> Any:
+        """Pass `value` through an adjusting hook: the defaults first, the city last (hookspecs.py)."""
+        caller = getattr(self.city(city), hook)
+        for impl in caller.get_hookimpls():  # pluggy lists trylast impls first: defaults, then the city
+            result = impl.function(**{value_name: value, **kwargs})
+            if result is not None:
+                value = result
+        return value
+
     def has_city(self, code: str) -> bool:
         return code in self._cities
 

@@ -11,6 +11,7 @@ from yibao.core.errors import Refused, RequestError
 
 from .mutations import Mutation
 from .queries import Query
+from .subscriptions import Subscription
 from .types import Agency, Application, City, Institution, Person, Selection
 
 log = logging.getLogger("yibao.graphql")
@@ -59,6 +60,7 @@ class YibaoSchema(strawberry.Schema):
 schema = YibaoSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[City, Institution, Agency, Person, Selection, Application],
     extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ErrorCodes],
 )

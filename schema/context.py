@@ -23,9 +23,11 @@ class Context:
     @cached_property
     def call(self) -> Call:
         """Raises NotAuthenticated / BadArgument for a bad token or business-date header."""
-        auth = self.headers.get("authorization") or self.connection_params.get("Authorization")
+        params = {k.lower(): v for k, v in (self.connection_params or {}).items() if isinstance(v, str)}
+        auth = self.headers.get("authorization") or params.get("authorization")
         actor: Actor = actor_from_header(self.platform.secret, auth)
-        return Call(actor=actor, today=self.platform.clock.today(self.headers))
+        headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
+        return Call(actor=actor, today=self.platform.clock.today(headers))
 
 
 def ctx(info: Info) -> Context:

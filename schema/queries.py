@@ -12,9 +12,15 @@ from yibao.core.errors import Refused, RequestError
 from . import globalid
 from .context import ctx, requested
 from .permissions import PERSON_LISTERS, PERSON_READERS, Authenticated
+from yibao.core.services.applications import ApplicationFilter
+
+from .catalogue_types import ServiceItem
 from .types import (
     Agency,
     Application,
+    ApplicationConnection,
+    ApplicationEdge,
+    ApplicationStatus,
     City,
     Institution,
     InstitutionConnection,
@@ -78,7 +84,8 @@ class Query:
     @strawberry.field(description="A person by ID number (ID-2 masking applies).", permission_classes=PERSON_READERS)
     async def person(self, info: Info, id_number: str) -> Optional[Person]:
         c = ctx(info)
-        record = await c.platform.persons.get(c.call, id_number)
+        record = await c.platform.persons.get(
+            c.call, id_number, with_applications=requested(info, "selections", "application"))
         return Person.from_record(record, c.call.today, c.cities) if record else None
 
     @strawberry.field(description="The person a `person` or `proxy` token names.", permission_classes=[Authenticated])
@@ -97,6 +104,7 @@ class Query:
             c.call, city, first, after,
             with_selections=requested(info, "edges", "node", "selections"),
             with_total=requested(info, "totalCount"),
+            with_applications=requested(info, "edges", "node", "selections", "application"),
         )
         edges = [PersonEdge(cursor=cur, node=Person.from_record(r, c.call.today, c.cities))
                  for r, cur in zip(page.items, page.cursors)]
@@ -128,7 +136,37 @@ class Query:
     async def application(self, info: Info, id: strawberry.ID) -> Optional[Application]:
         c = ctx(info)
         found = await c.platform.applications.get(c.call, globalid.decode_int(id, "Application"))
-        return Application.from_domain(found) if found else None
+        return Application.from_domain(found, c.call.today) if found else None
+
+    @strawberry.field(description="SC-1: the provincial service catalogue, with the city's overrides when a city is given.")
+    async def service_items(self, info: Info, city: Optional[str] = None, search: Optional[str] = None) -> list[ServiceItem]:
+        c = ctx(info)
+        c.call
+        return [ServiceItem.from_domain(i) for i in await c.platform.catalogue.items(city, search)]
+
+    @strawberry.field(description="One catalogue item by code (e.g. GD-22, GD-02-3), as the city applies it.")
+    async def service_item(self, info: Info, code: str, city: Optional[str] = None) -> Optional[ServiceItem]:
+        c = ctx(info)
+        c.call
+        found = await c.platform.catalogue.item(code, city)
+        return ServiceItem.from_domain(found) if found else None
+
+    @strawberry.field(description="A person's own applications, or an agency's queue of its city.",
+                      permission_classes=[Authenticated])
+    async def applications(
+        self, info: Info, city: Optional[str] = None, id_number: Optional[str] = None,
+        status: Optional[ApplicationStatus] = None, item_code: Optional[str] = None, overdue: Optional[bool] = None,
+        first: Optional[int] = None, after: Optional[str] = None,
+    ) -> ApplicationConnection:
+        c = ctx(info)
+        page = await c.platform.applications.page(c.call, ApplicationFilter(
+            city=city, id_number=id_number, status=status, item_code=item_code, overdue=overdue), first, after)
+        return ApplicationConnection(
+            edges=[ApplicationEdge(cursor=cur, node=Application.from_domain(a, c.call.today))
+                   for a, cur in zip(page.items, page.cursors)],
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
+            total_count=page.total if page.total is not None else -1,
+        )
 
     @strawberry.field(description="Fetch any object by its global id.")
     async def node(self, info: Info, id: strawberry.ID) -> Optional[Node]:
@@ -160,5 +198,5 @@ async def resolve_node(info: Info, global_id: str) -> Optional[Node]:
         return Selection.from_domain(result.selection, call.today, c.cities, result.application) if result else None
     if type_name == "Application":
         app = await p.applications.get(call, pk)
-        return Application.from_domain(app) if app else None
+        return Application.from_domain(app, call.today) if app else None
     return None

@@ -120,24 +120,49 @@ class ApplicationEvent:
     actor: str
     channel: Optional[Channel]
     reason: Optional[str]
+    missing_materials: list[str] = strawberry.field(description="一次性告知: every material asked for")
+
+    @classmethod
+    def from_domain(cls, e) -> "ApplicationEvent":
+        return cls(status=e.status, at=e.at, business_date=e.business_date, actor=e.actor, channel=e.channel,
+                   reason=e.reason, missing_materials=list(e.missing_materials))
 
 
-@strawberry.type(description="申请: an application and its progress (SE-5).")
+@strawberry.type(description="A material met by a substitute, and what that means (SC-5).")
+class SubstitutionUsed:
+    requirement: str
+    substitute: str
+    consequence: Optional[str]
+
+
+@strawberry.type(description="申请: an application and its progress (SE-5, SC-3).")
 class Application(Node):
     item_code: str = strawberry.field(description="Catalogue item (seed 002), e.g. GD-22")
     status: ApplicationStatus
     channel: Channel
     submitted_on: datetime.date
-    due_date: Optional[datetime.date]
+    due_date: Optional[datetime.date] = strawberry.field(description="办理时限 in working or natural days (SC-2)")
+    due_date_note: Optional[str] = strawberry.field(
+        description="Set when a year without an official holiday schedule was counted as Monday-Friday")
+    calendar_fallback: bool
+    overdue: bool
+    materials: list[str]
+    substitutions: list[SubstitutionUsed]
+    selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
     events: list[ApplicationEvent]
 
     @classmethod
-    def from_domain(cls, a: ApplicationValue) -> "Application":
+    def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
+        selection = a.details.get("selectionId")
         return cls(
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
-            channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date,
-            events=[ApplicationEvent(status=e.status, at=e.at, business_date=e.business_date, actor=e.actor,
-                                     channel=e.channel, reason=e.reason) for e in a.events],
+            channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
+            calendar_fallback=a.calendar_fallback, overdue=a.overdue_on(today) if today else False,
+            materials=list(a.materials),
+            substitutions=[SubstitutionUsed(requirement=s.get("requirement", ""), substitute=s.get("substitute", ""),
+                                            consequence=s.get("consequence")) for s in a.substitutions],
+            selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
+            events=[ApplicationEvent.from_domain(e) for e in a.events],
         )
 
 
@@ -165,7 +190,8 @@ class Selection(Node):
             institution=Institution.from_domain(s.institution, cities), channel=s.channel, scheme=s.scheme,
             created_on=s.created_on,
             replaces=strawberry.ID(globalid.encode("Selection", s.replaces_id)) if s.replaces_id else None,
-            end_reason=s.end_reason, application=Application.from_domain(application) if application else None,
+            end_reason=s.end_reason,
+            application=Application.from_domain(application, today) if application else None,
         )
 
 
@@ -207,7 +233,8 @@ class Person(Node):
             tier=period.tier if period else None, insured_since=p.insured_since,
             scheme_history=[SchemePeriod(scheme=s.scheme, tier=s.tier, valid_from=s.valid_from, valid_to=s.valid_to)
                             for s in p.schemes],
-            _selections=[Selection.from_domain(s, today, cities) for s in r.selections or ()],
+            _selections=[Selection.from_domain(s, today, cities, r.applications.get(s.application_id))
+                         for s in r.selections or ()],
         )
 
 
@@ -264,5 +291,18 @@ class PersonEdge:
 @strawberry.type
 class PersonConnection:
     edges: list[PersonEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class ApplicationEdge:
+    cursor: str
+    node: Application
+
+
+@strawberry.type
+class ApplicationConnection:
+    edges: list[ApplicationEdge]
     page_info: PageInfo
     total_count: int

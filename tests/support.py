@@ -165,3 +165,41 @@ async def snapshot(platform) -> list[tuple]:
 def station(code: str, name: str, town: str, category: str = "社区卫生服务站") -> Institution:
     return Institution(code=code, name=name, city="zhongshan", level=InstitutionLevel.LEVEL_1_OR_BELOW,
                        category=category, division_code="442000", town=town)
+
+
+APPLICATION_FIELDS = """
+  id itemCode status channel submittedOn dueDate dueDateNote calendarFallback overdue materials selectionId
+  substitutions { requirement substitute consequence }
+  events { status actor channel reason missingMaterials businessDate }
+"""
+
+SUBMIT = f"""
+mutation($input: SubmitApplicationInput!) {{
+  submitApplication(input: $input) {{ application {{ {APPLICATION_FIELDS} }} errors {{ code field message messageEn }} }}
+}}"""
+
+REVIEW = f"""
+mutation($input: ReviewApplicationInput!) {{
+  reviewApplication(input: $input) {{ application {{ {APPLICATION_FIELDS} }} errors {{ code field message messageEn }} }}
+}}"""
+
+SUPPLEMENT = f"""
+mutation($input: SupplementApplicationInput!) {{
+  supplementApplication(input: $input) {{ application {{ {APPLICATION_FIELDS} }} errors {{ code field message messageEn }} }}
+}}"""
+
+IDENTITY = "有效身份证件"
+
+
+async def submit(city: City, id_number: str, item: str, materials: list[str], *, on: str, channel: str = "YUEYIBAO",
+                 token: str | None = None, details: dict | None = None):
+    payload = {"idNumber": id_number, "serviceItemCode": item, "channel": channel, "materials": materials}
+    if details is not None:
+        payload["details"] = details
+    return await city.client(SUBMIT, {"input": payload}, token=token or city.person_token(id_number), today=on)
+
+
+async def review(city: City, application_id: str, decision: str, *, on: str, token: str | None = None,
+                 reason: str | None = None, missing: list[str] | None = None):
+    payload = {"applicationId": application_id, "decision": decision, "reason": reason, "missingMaterials": missing}
+    return await city.client(REVIEW, {"input": payload}, token=token or city.agency, today=on)

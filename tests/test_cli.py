@@ -111,3 +111,14 @@ def test_persons_import_legacy_state_and_refusal(env, tmp_path):
     path.write_text(json.dumps(bad, ensure_ascii=False))
     out = run(["persons", "import", str(path)], env, tmp_path)
     assert out.returncode == 1 and "INVALID_ID_NUMBER" in out.stderr
+
+
+def test_calendar_load_and_a_bad_schedule(env, tmp_path):
+    schedule = tmp_path / "2027.json"
+    schedule.write_text(json.dumps({"year": 2027, "source": "测试用安排（非官方）",
+                                    "holidays": ["2027-01-01"], "workdays": []}, ensure_ascii=False))
+    out = run(["calendar", "load", str(schedule)], env, tmp_path)
+    assert out.returncode == 0 and "loaded the 2027 schedule: 1 holidays" in out.stdout, out.stderr
+    schedule.write_text(json.dumps({"year": 2027, "source": "x", "holidays": ["2028-01-01"], "workdays": []}))
+    bad = run(["calendar", "load", str(schedule)], env, tmp_path)
+    assert bad.returncode == 1 and "INVALID_SCHEDULE" in bad.stderr

@@ -98,3 +98,22 @@ def test_yibao_city_reference_data_and_rule_sets_of_shipped_cities():
     assert len(zhongshan.yibao_reference_data().towns) == 23
     assert len(jiangmen_kaiping.yibao_reference_data().institutions) == 30
     assert zhongshan.yibao_rule_sets()[0].applies_on(TODAY)
+
+
+def test_yibao_selection_needs_review_defaults_to_no_and_zhongshan_reviews_the_portal():
+    from dataclasses import replace
+
+    from yibao.plugins.zhongshan import rules
+
+    assert defaults.yibao_selection_needs_review(request=request()) is False
+    portal = replace(request(), channel=Channel.GD_GOV_PORTAL)
+    assert rules.yibao_selection_needs_review(request=portal) is True  # ZS-6: staff review
+    assert rules.yibao_selection_needs_review(request=replace(portal, channel=Channel.YUEYIBAO)) is False
+    assert rules.yibao_selection_needs_review(request=replace(portal, kind=SelectionKind.PRENATAL)) is None
+
+
+def test_yibao_service_item_defaults_leave_items_alone():
+    from yibao.core.catalogue.items import load_catalogue
+
+    item = load_catalogue().get("GD-22")
+    assert not hasattr(defaults, "yibao_service_item") or defaults.yibao_service_item(item=item) is item

@@ -26,6 +26,9 @@ def test_contract_names_are_served():
         "selectInstitution(input: SelectInstitutionInput!)", "withdrawSelection(input: WithdrawSelectionInput!)",
         "endSelection(input: EndSelectionInput!)", "messageEn: String!", "totalCount: Int!",
         "selections(kind: SelectionKind = null, includeHistory: Boolean = false): [Selection!]!",
+        "serviceItems(city: String = null", "[ServiceItem!]!", "submitApplication(input: SubmitApplicationInput!)",
+        "reviewApplication(input: ReviewApplicationInput!)", "applicationEvents(applicationId: ID!",
+        "materials: [String!]!", "details: JSON", "missingMaterials: [String!]", "serviceItemCode: String!",
         "coverage(idNumber: String!, kind: SelectionKind = GENERAL_OUTPATIENT, on: Date = null): [Institution!]!",
     ]:
         assert name in sdl, name

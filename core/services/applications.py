@@ -1,17 +1,22 @@
-"""Applications (申请) and their events. Every selection request leaves one (SE-5)."""
+"""Applications (申请) and their events: every selection request leaves one (SE-5), every status
+change is an event with who, when, channel and reason (SC-3), followed live (applicationEvents)."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access
+from ..auth import Role
 from ..domain import Channel, SelectionKind
+from ..errors import BadArgument
+from ..pagination import Page, build_page, page_request
 from ..storage.tables import ApplicationEventRow, ApplicationRow, PersonRow
 
 if TYPE_CHECKING:
@@ -19,12 +24,14 @@ if TYPE_CHECKING:
 
 
 class ApplicationStatus(str, enum.Enum):
-    SUBMITTED = "SUBMITTED"  # 已提交
+    SUBMITTED = "SUBMITTED"  # 已提交，待审核
     RETURNED = "RETURNED"  # 退回补正 (一次性告知)
     APPROVED = "APPROVED"  # 办结：通过
     REJECTED = "REJECTED"  # 不予通过
     WITHDRAWN = "WITHDRAWN"  # 已撤回
 
+
+OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED)
 
 # The catalogue item (seed 002) each selection kind is filed under.
 SELECTION_ITEMS = {
@@ -32,16 +39,20 @@ SELECTION_ITEMS = {
     SelectionKind.SPECIAL_DISEASE: "GD-21",  # 门诊特定病种定点医疗机构选定
     SelectionKind.PRENATAL: "GD-25",  # 产前检查定点医疗机构选定
 }
+CURSOR_KIND = "application"
 
 
 @dataclass(frozen=True, slots=True)
 class ApplicationEvent:
+    id: int
+    application_id: int
     status: ApplicationStatus
     at: datetime
     business_date: date
     actor: str
     channel: Channel | None
     reason: str | None
+    missing_materials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,45 +66,88 @@ class Application:
     submitted_on: date
     due_date: date | None
     events: tuple[ApplicationEvent, ...]
+    due_note: str | None = None
+    calendar_fallback: bool = False
+    materials: tuple[str, ...] = ()
+    substitutions: tuple[dict, ...] = ()
+    details: dict = field(default_factory=dict)
+
+    def overdue_on(self, day: date) -> bool:
+        return self.status in OPEN_STATUSES and self.due_date is not None and day > self.due_date
 
 
 async def open_application(
-    session: AsyncSession, call: Call, *, person_id: int, city: str, item_code: str, channel: Channel,
-    details: dict, due_date: date | None = None,
+    platform: Platform, session: AsyncSession, call: Call, *, person_id: int, city: str, item_code: str,
+    channel: Channel, details: dict, due_date: date | None = None, due_note: str | None = None,
+    calendar_fallback: bool = False, materials: list[str] | None = None, facts: list[str] | None = None,
+    substitutions: list[dict] | None = None, idempotency_key: str | None = None,
 ) -> ApplicationRow:
     row = ApplicationRow(
         person_id=person_id, city=city, item_code=item_code, channel=channel.value,
-        status=ApplicationStatus.SUBMITTED.value, submitted_on=call.today, due_date=due_date,
-        details=details, created_at=datetime.now(UTC), created_by=call.actor.label,
+        status=ApplicationStatus.SUBMITTED.value, submitted_on=call.today, due_date=due_date, due_note=due_note,
+        calendar_fallback=calendar_fallback, details=details, materials=materials or [], facts=facts or [],
+        substitutions=substitutions or [], idempotency_key=idempotency_key,
+        created_at=datetime.now(UTC), created_by=call.actor.label,
     )
     session.add(row)
     await session.flush()
-    add_event(session, call, row, ApplicationStatus.SUBMITTED, channel)
+    await add_event(platform, session, call, row, ApplicationStatus.SUBMITTED, channel)
     return row
 
 
-def add_event(
-    session: AsyncSession, call: Call, row: ApplicationRow, status: ApplicationStatus,
-    channel: Channel | None, reason: str | None = None,
+async def add_event(
+    platform: Platform, session: AsyncSession, call: Call, row: ApplicationRow, status: ApplicationStatus,
+    channel: Channel | None, reason: str | None = None, missing: list[str] | None = None,
 ) -> None:
     row.status = status.value
-    session.add(ApplicationEventRow(
+    event = ApplicationEventRow(
         application_id=row.id, status=status.value, at=datetime.now(UTC), business_date=call.today,
         actor=call.actor.label, channel=channel.value if channel else None, reason=reason,
-    ))
+        missing_materials=missing or [],
+    )
+    session.add(event)
+    await session.flush()
+    await platform.events.record(session, row.id, event.id)
+
+
+def _event(e: ApplicationEventRow) -> ApplicationEvent:
+    return ApplicationEvent(
+        id=e.id, application_id=e.application_id, status=ApplicationStatus(e.status), at=e.at,
+        business_date=e.business_date, actor=e.actor, channel=Channel(e.channel) if e.channel else None,
+        reason=e.reason, missing_materials=tuple(e.missing_materials or ()),
+    )
 
 
 def _domain(row: ApplicationRow, events: list[ApplicationEventRow]) -> Application:
     return Application(
         id=row.id, person_id=row.person_id, city=row.city, item_code=row.item_code,
         channel=Channel(row.channel), status=ApplicationStatus(row.status), submitted_on=row.submitted_on,
-        due_date=row.due_date,
-        events=tuple(
-            ApplicationEvent(ApplicationStatus(e.status), e.at, e.business_date, e.actor,
-                             Channel(e.channel) if e.channel else None, e.reason)
-            for e in sorted(events, key=lambda e: e.id)
-        ),
+        due_date=row.due_date, due_note=row.due_note, calendar_fallback=bool(row.calendar_fallback),
+        materials=tuple(row.materials or ()), substitutions=tuple(row.substitutions or ()),
+        details=dict(row.details or {}), events=tuple(_event(e) for e in sorted(events, key=lambda e: e.id)),
     )
+
+
+async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Application]:
+    """Applications with their events, in two statements."""
+    if not pks:
+        return {}
+    rows = (await session.scalars(select(ApplicationRow).where(ApplicationRow.id.in_(pks)))).all()
+    events = (await session.scalars(
+        select(ApplicationEventRow).where(ApplicationEventRow.application_id.in_(pks)))).all()
+    by_app: dict[int, list[ApplicationEventRow]] = {}
+    for e in events:
+        by_app.setdefault(e.application_id, []).append(e)
+    return {r.id: _domain(r, by_app.get(r.id, [])) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationFilter:
+    city: str | None = None
+    id_number: str | None = None
+    status: ApplicationStatus | None = None
+    item_code: str | None = None
+    overdue: bool | None = None
 
 
 class Applications:
@@ -104,26 +158,71 @@ class Applications:
         access.require_token(call.actor)
         async with self.p.db.read() as session:
             found = (await session.execute(
-                select(ApplicationRow, PersonRow).join(PersonRow, PersonRow.id == ApplicationRow.person_id)
-                .where(ApplicationRow.id == pk)
+                select(ApplicationRow.id, PersonRow.city, PersonRow.id_number)
+                .join(PersonRow, PersonRow.id == ApplicationRow.person_id).where(ApplicationRow.id == pk)
             )).first()
             if found is None:
                 return None
-            row, person = found
-            access.check_person_access(call.actor, person.city, person.id_number)
-            events = (await session.scalars(
-                select(ApplicationEventRow).where(ApplicationEventRow.application_id == pk)
-            )).all()
-        return _domain(row, list(events))
+            access.check_person_access(call.actor, found.city, found.id_number)
+            return (await load_many(session, [pk]))[pk]
 
-    async def many(self, session: AsyncSession, pks: list[int]) -> dict[int, Application]:
-        if not pks:
-            return {}
-        rows = (await session.scalars(select(ApplicationRow).where(ApplicationRow.id.in_(pks)))).all()
-        events = (await session.scalars(
-            select(ApplicationEventRow).where(ApplicationEventRow.application_id.in_(pks))
-        )).all()
-        by_app: dict[int, list[ApplicationEventRow]] = {}
-        for e in events:
-            by_app.setdefault(e.application_id, []).append(e)
-        return {r.id: _domain(r, by_app.get(r.id, [])) for r in rows}
+    async def page(self, call: Call, f: ApplicationFilter, first: int | None, after: str | None) -> Page[Application]:
+        """A person's own applications, or an agency's queue (filters: status, item, overdue)."""
+        access.require_token(call.actor)
+        request = page_request(first, after, CURSOR_KIND)
+        conditions = []
+        if call.actor.role in access.SELF_ROLES:
+            conditions.append(PersonRow.id_number == call.actor.person)
+        elif f.id_number:
+            conditions.append(PersonRow.id_number == f.id_number)
+        if call.actor.role in (Role.AGENCY, Role.INSTITUTION):
+            if f.city and f.city != call.actor.city:
+                access.check_city_role(call.actor, f.city, {Role.AGENCY}, "read this city's applications")
+            conditions.append(ApplicationRow.city == call.actor.city)
+        elif f.city:
+            conditions.append(ApplicationRow.city == f.city)
+        if call.actor.role is Role.INTEGRATOR:
+            access.require_roles(call.actor, {Role.ADMIN}, "read applications")
+        if f.status:
+            conditions.append(ApplicationRow.status == f.status.value)
+        if f.item_code:
+            conditions.append(ApplicationRow.item_code == f.item_code)
+        if f.overdue is not None:
+            late = (ApplicationRow.due_date < call.today) & ApplicationRow.status.in_([s.value for s in OPEN_STATUSES])
+            conditions.append(late if f.overdue else ~late | ApplicationRow.due_date.is_(None))
+        try:
+            after_id = int(request.after) if request.after else 0
+        except ValueError:
+            raise BadArgument("after 游标无效", "the `after` cursor is not valid", "INVALID_CURSOR") from None
+        async with self.p.db.read() as session:
+            ids = (await session.scalars(
+                select(ApplicationRow.id).join(PersonRow, PersonRow.id == ApplicationRow.person_id)
+                .where(ApplicationRow.id > after_id, *conditions).order_by(ApplicationRow.id).limit(request.first + 1)
+            )).all()
+            found = await load_many(session, list(ids))
+            total = await session.scalar(
+                select(func.count()).select_from(ApplicationRow)
+                .join(PersonRow, PersonRow.id == ApplicationRow.person_id).where(*conditions))
+        return build_page([found[i] for i in ids], request, CURSOR_KIND, lambda a: a.id, total)
+
+    async def follow(self, call: Call, pk: int, *, include_current: bool = False) -> AsyncIterator[ApplicationEvent]:
+        """Each event of the application as it is committed, in this process or another."""
+        follower = await self.p.events.subscribe(pk)  # registered before reading: nothing slips between
+        try:
+            current = await self.get(call, pk)
+            if current is None:
+                raise BadArgument("未找到该申请", "application not found", "NOT_FOUND")
+            seen = {e.id for e in current.events}
+            if include_current:
+                for event in current.events:
+                    yield event
+            async for event_id in follower:
+                if event_id in seen:
+                    continue
+                seen.add(event_id)
+                async with self.p.db.read() as session:
+                    row = await session.get(ApplicationEventRow, event_id)
+                if row is not None:
+                    yield _event(row)
+        finally:
+            follower.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,8 @@ class PersonRecord:
     person: Person
     shown_id_number: str
     selections: tuple[Selection, ...] | None = None
+    applications: dict = field(default_factory=dict)
+    """Application of each selection by application id, when asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +90,13 @@ class Persons:
     def __init__(self, platform: Platform):
         self.p = platform
 
-    def _record(self, call: Call, person: Person, selections: list[Selection] | None) -> PersonRecord:
+    def _record(self, call: Call, person: Person, selections: list[Selection] | None,
+                applications: dict | None = None) -> PersonRecord:
         shown = access.shown_id_number(call.actor, person.city, person.id_number)
-        return PersonRecord(person, shown, tuple(selections) if selections is not None else None)
+        return PersonRecord(person, shown, tuple(selections) if selections is not None else None, applications or {})
 
-    async def get(self, call: Call, id_number: str, *, with_selections: bool = True) -> PersonRecord | None:
+    async def get(self, call: Call, id_number: str, *, with_selections: bool = True,
+                  with_applications: bool = False) -> PersonRecord | None:
         access.check_person_claim(call.actor, id_number)
         async with self.p.db.read() as session:
             found = await load_person(session, id_number)
@@ -101,7 +105,8 @@ class Persons:
             row, person = found
             access.check_person_access(call.actor, person.city, person.id_number)
             sels = (await selections_of(session, [row.id]))[row.id] if with_selections else None
-        return self._record(call, person, sels)
+            apps = await _applications_of(session, sels or []) if with_applications else {}
+        return self._record(call, person, sels, apps)
 
     async def get_by_pk(self, call: Call, pk: int) -> PersonRecord | None:
         access.require_token(call.actor)
@@ -111,7 +116,7 @@ class Persons:
 
     async def page(
         self, call: Call, city: str, first: int | None, after: str | None, *,
-        with_selections: bool, with_total: bool,
+        with_selections: bool, with_total: bool, with_applications: bool = False,
     ) -> Page[PersonRecord]:
         access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
         self.p.institutions._check_city(city)
@@ -133,11 +138,12 @@ class Persons:
                 )).all():
                     periods[period.person_id].append(period)
             sels = await selections_of(session, ids_) if with_selections else {}
+            apps = await _applications_of(session, [s for v in sels.values() for s in v]) if with_applications else {}
             total = None
             if with_total:
                 total = await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city))
         records = [
-            self._record(call, mapping.person(r, periods[r.id]), sels.get(r.id, []) if with_selections else None)
+            self._record(call, mapping.person(r, periods[r.id]), sels.get(r.id, []) if with_selections else None, apps)
             for r in rows
         ]
         return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id, total)
@@ -216,6 +222,12 @@ class Persons:
             person = (await load_person(session, person.id_number))[1]  # type: ignore[index]
             sels = (await selections_of(session, [row.id]))[row.id]
         return self._record(call, person, sels)
+
+
+async def _applications_of(session: AsyncSession, selections: list[Selection]) -> dict:
+    from .applications import load_many
+
+    return await load_many(session, sorted({s.application_id for s in selections if s.application_id}))
 
 
 def _flatten(results: list[list[UserError]] | None) -> list[UserError]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,9 +29,16 @@ from ..domain import (
 )
 from ..errors import Refused, UserError, not_found
 from ..periods import day_before
-from ..storage.tables import InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
+from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import mapping
-from .applications import SELECTION_ITEMS, Application, Applications, ApplicationStatus, add_event, open_application
+from .applications import (
+    SELECTION_ITEMS,
+    Application,
+    ApplicationStatus,
+    add_event,
+    load_many,
+    open_application,
+)
 from .persons import _flatten, load_person, selections_of
 
 if TYPE_CHECKING:
@@ -53,8 +60,18 @@ class SelectInput:
 
 @dataclass(frozen=True, slots=True)
 class SelectionResult:
-    selection: Selection
+    selection: Selection | None
+    """None while the request waits for review (its application says where it stands)."""
     application: Application | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    person: Person
+    institution: Institution
+    slot: Slot | None
+    request: SelectionRequest
+    hooks: Any
 
 
 class Selections:
@@ -72,77 +89,127 @@ class Selections:
                 "USE_REMOTE_FILING", "异地门诊选点须随异地就医备案一并办理",
                 "a remote outpatient choice is made together with a remote-treatment filing", ("kind",))])
         async with self.p.db.write() as session:
-            found = await load_person(session, data.id_number, lock=True)
-            if found is not None:
-                access.check_person_access(call.actor, found[1].city, found[1].id_number)
-            inst_row = await session.scalar(
-                select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
-            errors: list[UserError] = []
-            if found is None:
-                errors += ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))]
-            if inst_row is None:
-                errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
-            if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
-                errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
-                                        "institution staff file requests with channel INSTITUTION", ("channel",)))
-            if found is None:
-                raise Refused(errors)
-            _, person = found
+            plan = await self._plan(session, call, data)
+            if isinstance(plan, SelectionResult):
+                return plan  # a repeated idempotency key: the first answer
+            if plan.hooks.yibao_selection_needs_review(request=plan.request):
+                # e.g. ZS-6: 广东政务服务网 uploads a form that staff review; approval creates the selection
+                app = await self._open(session, call, plan, data, review=True)
+                return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
+            app = await self._open(session, call, plan, data, review=False)
+            return await self._write(session, call, plan, app)
 
-            if data.idempotency_key:
-                done = await session.scalar(select(SelectionRow).where(
-                    SelectionRow.person_id == person.id, SelectionRow.idempotency_key == data.idempotency_key))
-                if done is not None:
-                    return await self._result(session, done.id)
-            history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
-            replaces, structural = self._replaced(call, data, history)
-            errors += structural
-            if errors:
-                raise Refused(errors)
-            inst = mapping.institution(inst_row)  # type: ignore[arg-type]
-            hooks = self.p.plugins.city(person.city)
-            slots = tuple(hooks.yibao_selection_slots(person=person, kind=data.kind, today=call.today) or ())
-            slot, implicit, ambiguous = self._slot(call.today, inst, slots, history, replaces)
-            replaces = replaces or implicit
-            errors += ambiguous
-            request = SelectionRequest(
-                person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
-                slot=slot, slots=slots, replaces=replaces, history=tuple(history),
-            )
-            errors += _flatten(hooks.yibao_validate_selection(request=request))
-            if errors:
-                raise Refused(_unique(errors))
+    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> Selection:
+        """A reviewer approves a selection application: the city's rules apply as of the approval day."""
+        details = app.details
+        data = SelectInput(
+            id_number=details["idNumber"], kind=SelectionKind(details["kind"]),
+            institution_code=details["institutionCode"], channel=Channel(app.channel),
+            replaces_selection_id=details.get("replacesSelectionId"),
+        )
+        plan = await self._plan(session, call, data)
+        assert isinstance(plan, _Plan)
+        return (await self._write(session, call, plan, app, reviewed=True)).selection
 
-            if replaces is None:
-                starts = hooks.yibao_first_choice_effective_date(request=request)
-            else:
-                starts = hooks.yibao_change_effective_date(request=request)
-            application = await open_application(
-                session, call, person_id=person.id, city=person.city, item_code=SELECTION_ITEMS[data.kind],
-                channel=data.channel, details={"institutionCode": inst.code, "kind": data.kind.value,
-                                               "replacesSelectionId": replaces.id if replaces else None},
-            )
-            row = SelectionRow(
-                person_id=person.id, kind=data.kind.value, slot=(slot.key if slot else data.kind.value),
-                institution_id=inst.id, scheme=(request.scheme.value if request.scheme else None),
-                effective_from=starts, effective_to=OPEN_END, channel=data.channel.value,
-                created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
-                replaces_id=replaces.id if replaces else None, application_id=application.id,
-                idempotency_key=data.idempotency_key,
-            )
-            session.add(row)
-            await session.flush()
-            self._event(session, call, row.id, "CREATED", data.channel, {"effectiveFrom": starts.isoformat()})
-            if replaces is not None:
-                old = await session.get(SelectionRow, replaces.id)
-                previous_to = old.effective_to  # type: ignore[union-attr]
-                old.effective_to = day_before(starts)  # type: ignore[union-attr]
-                self._event(session, call, old.id, "END_SCHEDULED", data.channel,  # type: ignore[union-attr]
-                            {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
-                             "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
-            add_event(session, call, application, ApplicationStatus.APPROVED, data.channel)
-            await session.flush()
-            return await self._result(session, row.id)
+    async def _plan(self, session: AsyncSession, call: Call, data: SelectInput) -> _Plan | SelectionResult:
+        """Load what the rules need and ask them; raises Refused with every reason at once."""
+        found = await load_person(session, data.id_number, lock=True)
+        if found is not None:
+            access.check_person_access(call.actor, found[1].city, found[1].id_number)
+        inst_row = await session.scalar(
+            select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
+        errors: list[UserError] = []
+        if found is None:
+            errors += ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))]
+        if inst_row is None:
+            errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
+        if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
+            errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
+                                    "institution staff file requests with channel INSTITUTION", ("channel",)))
+        if found is None:
+            raise Refused(errors)
+        _, person = found
+        if data.idempotency_key:
+            repeat = await self._repeat(session, person.id, data.idempotency_key)
+            if repeat is not None:
+                return repeat
+        history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+        replaces, structural = self._replaced(call, data, history)
+        errors += structural
+        if errors:
+            raise Refused(errors)
+        inst = mapping.institution(inst_row)  # type: ignore[arg-type]
+        hooks = self.p.plugins.city(person.city)
+        slots = tuple(hooks.yibao_selection_slots(person=person, kind=data.kind, today=call.today) or ())
+        slot, implicit, ambiguous = self._slot(call.today, inst, slots, history, replaces)
+        errors += ambiguous
+        request = SelectionRequest(
+            person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
+            slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
+        )
+        errors += _flatten(hooks.yibao_validate_selection(request=request))
+        if errors:
+            raise Refused(_unique(errors))
+        return _Plan(person, inst, slot, request, hooks)
+
+    async def _repeat(self, session: AsyncSession, person_id: int, key: str) -> SelectionResult | None:
+        done = await session.scalar(select(SelectionRow).where(
+            SelectionRow.person_id == person_id, SelectionRow.idempotency_key == key))
+        if done is not None:
+            return await self._result(session, done.id)
+        app = await session.scalar(select(ApplicationRow).where(
+            ApplicationRow.person_id == person_id, ApplicationRow.idempotency_key == key))
+        if app is not None:
+            return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
+        return None
+
+    async def _open(self, session: AsyncSession, call: Call, plan: _Plan, data: SelectInput, *,
+                    review: bool) -> ApplicationRow:
+        """SE-5: the application-progress entry every selection request leaves."""
+        item_code = SELECTION_ITEMS[data.kind]
+        due = await self.p.application_flow.due(item_code, call.today, data.channel) if review else None
+        replaces = plan.request.replaces
+        return await open_application(
+            self.p, session, call, person_id=plan.person.id, city=plan.person.city, item_code=item_code,
+            channel=data.channel, idempotency_key=data.idempotency_key if review else None,
+            due_date=due.date if due else call.today, due_note=(due.note_zh or None) if due else None,
+            calendar_fallback=due.fallback if due else False,
+            details={"idNumber": plan.person.id_number, "institutionCode": plan.institution.code,
+                     "kind": data.kind.value, "replacesSelectionId": data.replaces_selection_id,
+                     "replaces": replaces.id if replaces else None, "idempotencyKey": data.idempotency_key},
+        )
+
+    async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
+                     reviewed: bool = False) -> SelectionResult:
+        request, hooks = plan.request, plan.hooks
+        replaces = request.replaces
+        if replaces is None:
+            starts = hooks.yibao_first_choice_effective_date(request=request)
+        else:
+            starts = hooks.yibao_change_effective_date(request=request)
+        row = SelectionRow(
+            person_id=plan.person.id, kind=request.kind.value, slot=(plan.slot.key if plan.slot else request.kind.value),
+            institution_id=plan.institution.id, scheme=(request.scheme.value if request.scheme else None),
+            effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
+            created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
+            replaces_id=replaces.id if replaces else None, application_id=app.id,
+            idempotency_key=None if reviewed else app.details.get("idempotencyKey"),
+        )
+        session.add(row)
+        await session.flush()
+        self._event(session, call, row.id, "CREATED", request.channel, {"effectiveFrom": starts.isoformat()})
+        if replaces is not None:
+            old = await session.get(SelectionRow, replaces.id)
+            previous_to = old.effective_to  # type: ignore[union-attr]
+            old.effective_to = day_before(starts)  # type: ignore[union-attr]
+            self._event(session, call, old.id, "END_SCHEDULED", request.channel,  # type: ignore[union-attr]
+                        {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
+                         "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
+        app.details = {**app.details, "selectionId": row.id}
+        await add_event(self.p, session, call, app, ApplicationStatus.APPROVED,
+                        None if reviewed else request.channel)
+        await session.flush()
+        return await self._result(session, row.id)
 
     def _replaced(
         self, call: Call, data: SelectInput, history: list[Selection]
@@ -223,10 +290,8 @@ class Selections:
             if row.replaces_id is not None:
                 await self._restore_end(session, call, row)
             if row.application_id is not None:
-                from ..storage.tables import ApplicationRow
-
                 app = await session.get(ApplicationRow, row.application_id)
-                add_event(session, call, app, ApplicationStatus.WITHDRAWN, None)  # type: ignore[arg-type]
+                await add_event(self.p, session, call, app, ApplicationStatus.WITHDRAWN, None)  # type: ignore[arg-type]
             await session.flush()
             return await self._result(session, row.id)
 
@@ -302,7 +367,7 @@ class Selections:
             .where(SelectionRow.id == selection_id)
         )).one()
         selection = mapping.selection(sel_row, mapping.institution(inst_row))
-        apps = await Applications(self.p).many(session, [sel_row.application_id] if sel_row.application_id else [])
+        apps = await load_many(session, [sel_row.application_id] if sel_row.application_id else [])
         return SelectionResult(selection, apps.get(sel_row.application_id or -1))
 
     # -- coverage -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -43,6 +43,8 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.sqlite:
             _sqlite_transactions(self.engine)
+        self.commit_hooks: list[Callable[[AsyncSession], None]] = []
+        """Called with the session after each write transaction commits (e.g. live events)."""
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(
             self.engine.execution_options(yibao_write=True), expire_on_commit=False
@@ -55,8 +57,11 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        async with self._writes() as session, session.begin():
-            yield session
+        async with self._writes() as session:
+            async with session.begin():
+                yield session
+            for hook in self.commit_hooks:
+                hook(session)
 
     async def ping(self) -> bool:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -91,6 +91,13 @@ class ApplicationRow(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(100))
+    materials: Mapped[list[str]] = mapped_column(JSON, default=list)
+    facts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    substitutions: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    due_note: Mapped[str | None] = mapped_column(Text)
+    calendar_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    __table_args__ = (UniqueConstraint("person_id", "idempotency_key", name="uq_applications_person_idempotency"),)
 
 
 class ApplicationEventRow(Base):
@@ -105,6 +112,7 @@ class ApplicationEventRow(Base):
     actor: Mapped[str] = mapped_column(String(100))
     channel: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
+    missing_materials: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class SelectionRow(Base):
@@ -152,3 +160,27 @@ class ReferenceVersionRow(Base):
     city: Mapped[str] = mapped_column(String(40), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceItemRow(Base):
+    """One catalogue item (seed 002) as loaded from the packaged data files (SC-1)."""
+
+    __tablename__ = "service_items"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer)
+    sub_number: Mapped[int | None] = mapped_column(Integer)
+    parent_code: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    document: Mapped[dict] = mapped_column(JSON)
+
+
+class CalendarScheduleRow(Base):
+    """An official holiday schedule an operator loaded (SC-2); wins over the packaged calendar."""
+
+    __tablename__ = "calendar_schedules"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    holidays: Mapped[list[str]] = mapped_column(JSON)
+    workdays: Mapped[list[str]] = mapped_column(JSON)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    loaded_by: Mapped[str] = mapped_column(String(100))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from yibao.core.domain import (
+    Channel,
     InstitutionFilter,
     Person,
     Selection,
@@ -53,6 +54,15 @@ def yibao_first_choice_effective_date(request: SelectionRequest) -> date | None:
 def yibao_change_effective_date(request: SelectionRequest) -> date | None:
     if request.kind is GENERAL:
         return first_of_next_month(request.today)  # ZS-3: the 1st of next month
+    return None
+
+
+@hookimpl
+def yibao_selection_needs_review(request: SelectionRequest) -> bool | None:
+    if request.kind is GENERAL:
+        # ZS-6: through 广东政务服务网 the form is uploaded and staff review it (not immediate);
+        # 粤医保 and the offline channels take effect at once.
+        return request.channel is Channel.GD_GOV_PORTAL
     return None
 
 

@@ -2,6 +2,7 @@
 
 import strawberry
 
+from .applications import review_application, submit_application, supplement_application
 from .change_scheme import change_scheme
 from .register_person import register_person
 from .selections import end_selection, select_institution, withdraw_selection
@@ -14,3 +15,6 @@ class Mutation:
     select_institution = select_institution
     withdraw_selection = withdraw_selection
     end_selection = end_selection
+    submit_application = submit_application
+    review_application = review_application
+    supplement_application = supplement_application

@@ -47,8 +47,11 @@ class EndSelectionInput:
 def _payload(c: Context, result: Optional[SelectionResult], errors: list[UserError]) -> SelectionPayload:
     if result is None:
         return SelectionPayload(selection=None, application=None, errors=errors)
+    application = Application.from_domain(result.application, c.call.today) if result.application else None
+    if result.selection is None:  # waiting for staff review (e.g. ZS-6 through 广东政务服务网)
+        return SelectionPayload(selection=None, application=application, errors=errors)
     selection = Selection.from_domain(result.selection, c.call.today, c.cities, result.application)
-    return SelectionPayload(selection=selection, application=selection.application, errors=errors)
+    return SelectionPayload(selection=selection, application=application, errors=errors)
 
 
 @strawberry.mutation(permission_classes=SELECTORS,

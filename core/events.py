@@ -1,0 +1,100 @@
+"""Live application progress: who is following which application, across server processes.
+
+PostgreSQL: the writing transaction issues pg_notify, which PostgreSQL delivers only on commit;
+every server process LISTENs on one connection and hands the event to its local subscribers, so
+an event caused by any process reaches the followers of all of them. SQLite (one process): the
+events of a committed write transaction are handed to local subscribers after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .storage.database import Database
+
+CHANNEL = "yibao_application_events"
+PENDING = "yibao_pending_events"
+
+
+class ApplicationEventBus:
+    def __init__(self, db: Database):
+        self.db = db
+        self._followers: dict[int, set[asyncio.Queue[int]]] = {}
+        self._listener = None
+        self._listen_lock = asyncio.Lock()
+        db.commit_hooks.append(self._after_commit)
+
+    async def record(self, session: AsyncSession, application_id: int, event_id: int) -> None:
+        """Called inside the transaction that wrote the event."""
+        if self.db.sqlite:
+            session.info.setdefault(PENDING, []).append((application_id, event_id))
+        else:
+            payload = json.dumps({"application": application_id, "event": event_id})
+            await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+
+    def _after_commit(self, session: AsyncSession) -> None:
+        for application_id, event_id in session.info.pop(PENDING, ()):
+            self._deliver(application_id, event_id)
+
+    def _deliver(self, application_id: int, event_id: int) -> None:
+        for queue in self._followers.get(application_id, ()):
+            queue.put_nowait(event_id)
+
+    async def subscribe(self, application_id: int) -> Follower:
+        """A follower registered now, before the caller reads the current state; close it when done."""
+        follower = Follower(self, application_id)
+        try:
+            await self._listen()
+        except BaseException:
+            follower.close()
+            raise
+        return follower
+
+    async def _listen(self) -> None:
+        if self.db.sqlite or self._listener is not None:
+            return
+        async with self._listen_lock:
+            if self._listener is not None:
+                return
+            import asyncpg
+
+            url = make_url(self.db.url)
+            conn = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
+                                         password=url.password, database=url.database)
+            await conn.add_listener(CHANNEL, self._on_notify)
+            self._listener = conn
+
+    def _on_notify(self, _conn, _pid, _channel, payload: str) -> None:  # type: ignore[no-untyped-def]
+        message = json.loads(payload)
+        self._deliver(int(message["application"]), int(message["event"]))
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+
+
+class Follower:
+    """The committed event ids of one application, in order, from the moment it was created."""
+
+    def __init__(self, bus: ApplicationEventBus, application_id: int):
+        self._bus, self.application_id = bus, application_id
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        bus._followers.setdefault(application_id, set()).add(self._queue)
+
+    def __aiter__(self) -> Follower:
+        return self
+
+    async def __anext__(self) -> int:
+        return await self._queue.get()
+
+    def close(self) -> None:
+        followers = self._bus._followers.get(self.application_id, set())
+        followers.discard(self._queue)
+        if not followers:
+            self._bus._followers.pop(self.application_id, None)

@@ -1,0 +1,27 @@
+"""Subscriptions over graphql-transport-ws."""
+
+from collections.abc import AsyncGenerator
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from . import globalid
+from .context import ctx
+from .permissions import Authenticated
+from .types import ApplicationEvent
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Each status change of the application as it happens, from any server process.",
+        permission_classes=[Authenticated],
+    )
+    async def application_events(
+        self, info: Info, application_id: strawberry.ID, include_current: Optional[bool] = False,
+    ) -> AsyncGenerator[ApplicationEvent, None]:
+        c = ctx(info)
+        pk = globalid.decode_int(application_id, "Application")
+        async for event in c.platform.applications.follow(c.call, pk, include_current=bool(include_current)):
+            yield ApplicationEvent.from_domain(event)
