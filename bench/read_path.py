@@ -14,10 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -99,44 +96,32 @@ def main() -> None:
 
     from sqlalchemy.engine import make_url
 
-    from yibao.core.auth import Role, issue_token
     from yibao.core.testkit.databases import _pg
+    from yibao.core.testkit.server import running_server
 
     name = f"yibao_bench_{uuid.uuid4().hex[:8]}"
     asyncio.run(_pg([f'CREATE DATABASE "{name}"']))
     url = make_url(admin_url()).set(database=name).render_as_string(hide_password=False)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = None
     try:
         asyncio.run(prepare(url, args.persons))
-        env = {**os.environ, "YIBAO_DATABASE_URL": url, "YIBAO_SECRET": SECRET}
-        server = subprocess.Popen([sys.executable, "-m", "yibao.core.cli", "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        token = issue_token(SECRET, Role.AGENCY, city="zhongshan", ttl=3600)
-        asyncio.run(load(base, token, 2, args.concurrency))  # warm-up
-        latencies = asyncio.run(load(base, token, args.seconds, args.concurrency))
-        latencies.sort()
-        rps = len(latencies) / args.seconds
-        print(f"persons page of 20 with selections and institutions, PostgreSQL, 1 server process")
-        print(f"requests: {len(latencies)} in {args.seconds:.0f}s, concurrency {args.concurrency}")
-        print(f"throughput: {rps:.0f} requests/s")
-        print(f"latency ms: p50 {1000 * statistics.median(latencies):.1f}  "
-              f"p95 {1000 * latencies[int(0.95 * len(latencies)) - 1]:.1f}  "
-              f"p99 {1000 * latencies[int(0.99 * len(latencies)) - 1]:.1f}")
+        with running_server({"YIBAO_DATABASE_URL": url, "YIBAO_SECRET": SECRET}) as base:
+            report(base, args)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         asyncio.run(_pg([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)']))
+
+
+def report(base: str, args: argparse.Namespace) -> None:
+    from yibao.core.auth import Role, issue_token
+
+    token = issue_token(SECRET, Role.AGENCY, city="zhongshan", ttl=3600)
+    asyncio.run(load(base, token, 2, args.concurrency))  # warm-up
+    latencies = sorted(asyncio.run(load(base, token, args.seconds, args.concurrency)))
+    print("persons page of 20 with selections and institutions, PostgreSQL, 1 server process")
+    print(f"requests: {len(latencies)} in {args.seconds:.0f}s, concurrency {args.concurrency}")
+    print(f"throughput: {len(latencies) / args.seconds:.0f} requests/s")
+    print(f"latency ms: p50 {1000 * statistics.median(latencies):.1f}  "
+          f"p95 {1000 * latencies[int(0.95 * len(latencies)) - 1]:.1f}  "
+          f"p99 {1000 * latencies[int(0.99 * len(latencies)) - 1]:.1f}")
 
 
 if __name__ == "__main__":

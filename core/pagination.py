@@ -58,3 +58,11 @@ def build_page(rows: list[T], request: PageRequest, kind: str, key_of, total: in
     has_next = len(rows) > request.first
     rows = rows[: request.first]
     return Page(rows, [encode_cursor(kind, str(key_of(r))) for r in rows], has_next, total)
+
+
+def after_id(request: PageRequest) -> int:
+    """The integer key a cursor carries (connections ordered by id); 0 before the first page."""
+    try:
+        return int(request.after) if request.after else 0
+    except ValueError:
+        raise BadArgument("after 游标无效", "the `after` cursor is not valid", "INVALID_CURSOR") from None

@@ -56,7 +56,7 @@ class PluginHost:
         self.pm = pm
         self._cities = cities
         self._hooks: dict[str, CityHooks] = {}
-        for code, (plugin, _info) in cities.items():
+        for code in cities:
             others = [p for c, (p, _) in cities.items() if c != code]
             self._hooks[code] = CityHooks(pm, others)
 

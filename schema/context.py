@@ -30,6 +30,12 @@ class Context:
         return Call(actor=actor, today=self.platform.clock.today(headers))
 
 
+    def check_request(self) -> Call:
+        """Validate the token and business-date header even where anonymous callers are welcome:
+        a bad token fails every request, not only personal ones."""
+        return self.call
+
+
 def ctx(info: Info) -> Context:
     return info.context
 

@@ -46,7 +46,7 @@ def _refused_as_error(exc: Refused) -> RequestError:
 class Query:
     @strawberry.field(description="The cities served, one per loaded city plugin.")
     def cities(self, info: Info) -> list[City]:
-        ctx(info).call  # a bad token fails every request, not only personal ones
+        ctx(info).check_request()
         return list(ctx(info).cities.values())
 
     @strawberry.field(description="IN-2: designated institutions; `search` matches 汉字, full pinyin or initials.")
@@ -56,7 +56,7 @@ class Query:
         after: Optional[str] = None,
     ) -> InstitutionConnection:
         c = ctx(info)
-        c.call
+        c.check_request()
         page = await c.platform.institutions.search(
             city, town=town, level=level, category=category, search=search, first=first, after=after,
             with_total=requested(info, "totalCount"),
@@ -71,14 +71,14 @@ class Query:
     @strawberry.field(description="Look up one institution by its 12-character code.")
     async def institution(self, info: Info, code: str) -> Optional[Institution]:
         c = ctx(info)
-        c.call
+        c.check_request()
         found = await c.platform.institutions.by_code(code)
         return Institution.from_domain(found, c.cities) if found else None
 
     @strawberry.field(description="IN-3: insurance agencies and service points with phones and hours.")
     async def agencies(self, info: Info, city: str) -> list[Agency]:
         c = ctx(info)
-        c.call
+        c.check_request()
         return [Agency.from_domain(a) for a in await c.platform.institutions.agencies(city)]
 
     @strawberry.field(description="A person by ID number (ID-2 masking applies).", permission_classes=PERSON_READERS)
@@ -129,7 +129,7 @@ class Query:
 
     @strawberry.field(description="Loaded plugins with the hooks they implement and their dated rule sets.")
     def plugins(self, info: Info) -> list[Plugin]:
-        ctx(info).call
+        ctx(info).check_request()
         return [Plugin.from_info(p) for p in ctx(info).platform.plugins.describe()]
 
     @strawberry.field(description="An application (申请) and its progress.", permission_classes=[Authenticated])
@@ -141,13 +141,13 @@ class Query:
     @strawberry.field(description="SC-1: the provincial service catalogue, with the city's overrides when a city is given.")
     async def service_items(self, info: Info, city: Optional[str] = None, search: Optional[str] = None) -> list[ServiceItem]:
         c = ctx(info)
-        c.call
+        c.check_request()
         return [ServiceItem.from_domain(i) for i in await c.platform.catalogue.items(city, search)]
 
     @strawberry.field(description="One catalogue item by code (e.g. GD-22, GD-02-3), as the city applies it.")
     async def service_item(self, info: Info, code: str, city: Optional[str] = None) -> Optional[ServiceItem]:
         c = ctx(info)
-        c.call
+        c.check_request()
         found = await c.platform.catalogue.item(code, city)
         return ServiceItem.from_domain(found) if found else None
 

@@ -177,8 +177,8 @@ async def test_zs6_portal_selection_is_an_application_whose_approval_creates_it(
     assert (app["itemCode"], app["status"], app["dueDate"]) == ("GD-22", "SUBMITTED", "2026-10-08")  # 09-30, then 10-08 after 国庆
     assert result.data["selectInstitution"]["errors"] == []
     assert await zhongshan.selections(pid, on="2026-09-29") == []  # nothing takes effect before review
-    repeat = await yibao_client(f"""mutation($input: SelectInstitutionInput!) {{ selectInstitution(input: $input) {{
-        application {{ id }} }} }}""", {"input": {"idNumber": pid, "kind": "GENERAL_OUTPATIENT",
+    repeat = await yibao_client("""mutation($input: SelectInstitutionInput!) { selectInstitution(input: $input) {
+        application { id } } }""", {"input": {"idNumber": pid, "kind": "GENERAL_OUTPATIENT",
                                                   "institutionCode": SHIQI_CENTRE, "channel": "GD_GOV_PORTAL",
                                                   "idempotencyKey": "portal-1"}},
                                 token=zhongshan.person_token(pid), today="2026-09-29")

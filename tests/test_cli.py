@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import jwt
 import pytest
+
+from yibao.core.testkit.server import running_server
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
@@ -65,35 +65,14 @@ def test_schema_check_detects_a_stale_file(env, tmp_path):
     assert run(["schema", "--check", str(current)], env, tmp_path).returncode == 0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_brings_up_graphiql_and_answers_the_first_queries(env, tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "yibao.core.cli", "serve", "--port", str(port)],
-                            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # wait for start-up (bounded), not a timing assertion
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("yibao serve did not come up")
+    with running_server({"YIBAO_DATABASE_URL": env["YIBAO_DATABASE_URL"]}, cwd=tmp_path) as base:
         page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
         answer = httpx.post(f"{base}/graphql", json={"query": '{ cities { code } institutions(city: "zhongshan", search: "shiqi") { edges { node { name } } } }'}).json()
         assert {c["code"] for c in answer["data"]["cities"]} == {"zhongshan", "jiangmen_kaiping", "shenzhen"}
         assert "中山市石岐街道社区卫生服务中心" in [e["node"]["name"] for e in answer["data"]["institutions"]["edges"]]
         assert (tmp_path / "cli.db").exists()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_persons_import_legacy_state_and_refusal(env, tmp_path):

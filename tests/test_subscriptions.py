@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
 
 import httpx
 import pytest
 import websockets
 
 from yibao.core.auth import Role, issue_token
+from yibao.core.testkit.server import running_server
 
 from .support import REGISTER, SUBMIT
 
@@ -27,36 +22,9 @@ REVIEW = """mutation($id: ID!) { reviewApplication(input: { applicationId: $id, 
   application { status } errors { code } } }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
 def server(database_url: str):
     """A real `yibao serve` process on the given database (training mode, shared secret)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YIBAO_")}
-    env.update(YIBAO_DATABASE_URL=database_url, YIBAO_SECRET=SECRET, YIBAO_TRAINING="1")
-    proc = subprocess.Popen([sys.executable, "-m", "yibao.core.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # bounded wait for start-up; nothing here measures speed
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stdout.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    return running_server({"YIBAO_DATABASE_URL": database_url, "YIBAO_SECRET": SECRET, "YIBAO_TRAINING": "1"})
 
 
 def gql(base: str, query: str, variables: dict, token: str, day: str) -> dict:

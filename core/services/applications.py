@@ -16,7 +16,7 @@ from .. import access
 from ..auth import Role
 from ..domain import Channel, SelectionKind
 from ..errors import BadArgument
-from ..pagination import Page, build_page, page_request
+from ..pagination import Page, after_id, build_page, page_request
 from ..storage.tables import ApplicationEventRow, ApplicationRow, PersonRow
 
 if TYPE_CHECKING:
@@ -190,14 +190,11 @@ class Applications:
         if f.overdue is not None:
             late = (ApplicationRow.due_date < call.today) & ApplicationRow.status.in_([s.value for s in OPEN_STATUSES])
             conditions.append(late if f.overdue else ~late | ApplicationRow.due_date.is_(None))
-        try:
-            after_id = int(request.after) if request.after else 0
-        except ValueError:
-            raise BadArgument("after 游标无效", "the `after` cursor is not valid", "INVALID_CURSOR") from None
+        after = after_id(request)
         async with self.p.db.read() as session:
             ids = (await session.scalars(
                 select(ApplicationRow.id).join(PersonRow, PersonRow.id == ApplicationRow.person_id)
-                .where(ApplicationRow.id > after_id, *conditions).order_by(ApplicationRow.id).limit(request.first + 1)
+                .where(ApplicationRow.id > after, *conditions).order_by(ApplicationRow.id).limit(request.first + 1)
             )).all()
             found = await load_many(session, list(ids))
             total = await session.scalar(

@@ -70,7 +70,7 @@ async def import_persons(platform: Platform, call: Call, payload: dict) -> int:
                     person_id=person.id, scheme=Scheme(s["scheme"]).value, tier=s.get("tier"),
                     valid_from=_date(s.get("validFrom"), None, errors, where), recorded_at=now,
                     valid_to=_date(s.get("validTo"), OPEN_END, errors, where), recorded_by=call.actor.label))
-            for k, sel in enumerate(raw.get("selections", [])):
+            for sel in raw.get("selections", []):
                 inst = institutions[sel["institutionCode"]]
                 starts = _date(sel.get("effectiveFrom"), None, errors, where)
                 row = SelectionRow(

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .. import access, ids
 from ..auth import Role
 from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
-from ..errors import BadArgument, Refused, UserError, not_found
-from ..pagination import Page, build_page, page_request
+from ..errors import Refused, UserError, not_found
+from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
 from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping
@@ -121,13 +121,10 @@ class Persons:
         access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
         self.p.institutions._check_city(city)
         request = page_request(first, after, CURSOR_KIND)
-        try:
-            after_id = int(request.after) if request.after else 0
-        except ValueError:
-            raise BadArgument("after 游标无效", "the `after` cursor is not valid", "INVALID_CURSOR") from None
+        after = after_id(request)
         async with self.p.db.read() as session:
             rows = (await session.scalars(
-                select(PersonRow).where(PersonRow.city == city, PersonRow.id > after_id)
+                select(PersonRow).where(PersonRow.city == city, PersonRow.id > after)
                 .order_by(PersonRow.id).limit(request.first + 1)
             )).all()
             ids_ = [r.id for r in rows]

@@ -1,7 +1,7 @@
 """initial schema: institutions, agencies, persons, selections, applications
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 00:16:02.095171
 """
 

@@ -1,0 +1,48 @@
+"""A real `yibao serve` process for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(env: dict[str, str], cwd: Path | None = None, *, startup_seconds: float = 60) -> Iterator[str]:
+    """Start `yibao serve` with `env` (YIBAO_* variables), wait for /healthz, yield its base URL."""
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("YIBAO_")}
+    full_env.update(env)
+    proc = subprocess.Popen([sys.executable, "-m", "yibao.core.cli", "serve", "--port", str(port)], env=full_env,
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_seconds  # a bound on waiting, not a measurement
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"yibao serve exited with {proc.returncode}: {proc.stdout.read()}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("yibao serve did not become healthy")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
