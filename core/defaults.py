@@ -38,6 +38,11 @@ def yibao_selection_slots(person: Person, kind: SelectionKind, today: date) -> l
 def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     errors: list[UserError] = []
     inst = request.institution
+    if request.kind is SelectionKind.REMOTE:
+        # RF-4: the outpatient choice at a remote destination is made with the remote filing.
+        errors.append(UserError(
+            "USE_REMOTE_FILING", "异地门诊选点须随异地就医备案一并办理",
+            "a remote outpatient choice is made together with a remote-treatment filing", ("kind",)))
     if request.scheme is None:
         errors.append(UserError(
             "NOT_INSURED", "该参保人当日没有有效的参保记录，不能选点",

@@ -78,6 +78,15 @@ async def test_kp3_resident_may_choose_a_childrens_specialty_institution(kaiping
     assert (await kaiping.select(child, JIANGMEN_CHILDREN.code, on="2024-03-05"))["errors"] == []
 
 
+async def test_kp1_childrens_hospitals_are_their_own_kind_for_residents(kaiping, yibao_platform, new_id):
+    hospital = Institution(code="H44070300903", name="测试用江门市儿童医院", city="jiangmen_kaiping",
+                           level=InstitutionLevel.LEVEL_2, category="儿童医院", division_code="440703")
+    await yibao_platform.institutions.import_institutions("jiangmen_kaiping", [hospital], source="test")
+    child = new_id("440783", born="20190301")
+    await kaiping.register(child, "RESIDENT", on="2024-03-05")
+    assert (await kaiping.select(child, hospital.code, on="2024-03-05"))["selection"]["slot"] == "GENERAL"
+
+
 async def test_kp4_change_refused_on_30_september_accepted_on_1_october(kaiping, yibao_platform, new_id):
     pid = new_id("440783")
     await kaiping.register(pid, "EMPLOYEE", on="2024-03-05")

@@ -117,3 +117,8 @@ def test_yibao_service_item_defaults_leave_items_alone():
 
     item = load_catalogue().get("GD-22")
     assert not hasattr(defaults, "yibao_service_item") or defaults.yibao_service_item(item=item) is item
+
+
+def test_rf4_a_remote_choice_is_made_with_the_filing():
+    remote = request(kind=SelectionKind.REMOTE)
+    assert "USE_REMOTE_FILING" in {e.code for e in defaults.yibao_validate_selection(request=remote)}

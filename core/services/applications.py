@@ -38,6 +38,7 @@ SELECTION_ITEMS = {
     SelectionKind.GENERAL_OUTPATIENT: "GD-22",  # 普通门诊定点医疗机构选定
     SelectionKind.SPECIAL_DISEASE: "GD-21",  # 门诊特定病种定点医疗机构选定
     SelectionKind.PRENATAL: "GD-25",  # 产前检查定点医疗机构选定
+    SelectionKind.REMOTE: "GD-15",  # made with a long-term remote filing (RF-4); the filing issue refines this
 }
 CURSOR_KIND = "application"
 

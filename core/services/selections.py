@@ -83,11 +83,6 @@ class Selections:
     async def select(self, call: Call, data: SelectInput) -> SelectionResult:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, SELECT_ROLES, "make selections")
-        if data.kind is SelectionKind.REMOTE:
-            # RF-4: the outpatient choice at a remote destination is made with the remote filing.
-            raise Refused([UserError(
-                "USE_REMOTE_FILING", "异地门诊选点须随异地就医备案一并办理",
-                "a remote outpatient choice is made together with a remote-treatment filing", ("kind",))])
         async with self.p.db.write() as session:
             plan = await self._plan(session, call, data)
             if isinstance(plan, SelectionResult):

@@ -11,6 +11,7 @@ import enum
 from yibao.core.domain import Institution, InstitutionLevel
 
 CHILDREN = "儿童"  # the specialty tag of 儿童专科定点医疗机构
+CHILDREN_HOSPITAL = "儿童医院"  # the category of a children's hospital
 JIANGMEN = "4407"  # GB/T 2260 prefix of 江门市: KP-2/3 choose "in Jiangmen"
 
 
@@ -24,7 +25,3 @@ GROUP_ZH = {Group.A: "一级及以下定点医疗机构（A组）", Group.B: "�
 
 def group_of(inst: Institution) -> Group:
     return Group.A if inst.level is InstitutionLevel.LEVEL_1_OR_BELOW else Group.B
-
-
-def is_children_specialty(inst: Institution) -> bool:
-    return CHILDREN in inst.specialties

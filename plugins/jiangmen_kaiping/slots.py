@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from yibao.core.domain import InstitutionLevel, Scheme, Slot
 
-from .groups import CHILDREN, JIANGMEN
+from .groups import CHILDREN, CHILDREN_HOSPITAL, JIANGMEN
 
 L1 = (InstitutionLevel.LEVEL_1_OR_BELOW,)
 L23 = (InstitutionLevel.LEVEL_2, InstitutionLevel.LEVEL_3)
@@ -18,7 +18,7 @@ EMPLOYEE_2023 = (
 # KP-3: residents choose one institution, in A or a children's specialty institution, in Jiangmen.
 RESIDENT_2023 = (
     Slot("GENERAL", "一级及以下或儿童专科定点医疗机构", "level 1 or below, or a children's specialty institution",
-         JIANGMEN, levels=L1, specialties=(CHILDREN,), rule="KP-3"),
+         JIANGMEN, levels=L1, categories=(CHILDREN_HOSPITAL,), specialties=(CHILDREN,), rule="KP-3"),
 )
 
 # 2022 rules (before the A/B classification of 2023): an employee could hold two
