@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import access, ids
 from ..auth import Role
 from ..catalogue.due_dates import DueDate, due_date
+from ..catalogue.items import ServiceItem
 from ..catalogue.materials import check_materials, conditions, requirements
 from ..domain import Channel
 from ..errors import Refused, UserError, not_found
@@ -59,11 +60,9 @@ class ApplicationFlow:
     def __init__(self, platform: Platform):
         self.p = platform
 
-    async def due(self, item_code: str, submitted_on: date, channel: Channel, case: str | None = None) -> DueDate:
+    async def due(self, item: ServiceItem, submitted_on: date, channel: Channel, case: str | None = None) -> DueDate:
         """SC-2: the due date by the item's time limit (or its exception for `case`, e.g. 个人账户申办)."""
-        item = await self.p.catalogue.item(item_code)
         calendar = await self.p.catalogue.calendar()
-        assert item is not None, item_code
         limit = item.time_limit.for_case(case) if case else item.time_limit
         return due_date(limit, submitted_on, online=channel not in WINDOW_CHANNELS, calendar=calendar)
 
@@ -94,7 +93,7 @@ class ApplicationFlow:
             if not checked.ok:
                 raise Refused(checked.to_user_errors())  # 一次性告知: every missing material at once
             case = data.details.get("case")
-            due = await self.due(item.code, call.today, data.channel, case if isinstance(case, str) else None)
+            due = await self.due(item, call.today, data.channel, case if isinstance(case, str) else None)
             row = await open_application(
                 self.p, session, call, person_id=person.id, city=person.city, item_code=item.code,
                 channel=data.channel, details=dict(data.details), due_date=due.date,

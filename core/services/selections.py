@@ -162,7 +162,10 @@ class Selections:
                     review: bool) -> ApplicationRow:
         """SE-5: the application-progress entry every selection request leaves."""
         item_code = SELECTION_ITEMS[data.kind]
-        due = await self.p.application_flow.due(item_code, call.today, data.channel) if review else None
+        due = None
+        if review:
+            item = await self.p.catalogue.item(item_code, plan.person.city)
+            due = await self.p.application_flow.due(item, call.today, data.channel)  # type: ignore[arg-type]
         replaces = plan.request.replaces
         return await open_application(
             self.p, session, call, person_id=plan.person.id, city=plan.person.city, item_code=item_code,
