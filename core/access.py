@@ -10,7 +10,6 @@ from .auth import Actor, Role
 from .errors import Forbidden, NotAuthenticated
 from .ids import mask, normalize
 
-READ_ANY_PERSON = {Role.ADMIN, Role.INTEGRATOR}
 READ_CITY_PERSONS = {Role.AGENCY, Role.INSTITUTION}
 SELF_ROLES = {Role.PERSON, Role.PROXY}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
@@ -29,7 +28,6 @@ OTHER_DOCUMENTS: dict[str, tuple[str, str, re.Pattern[str]]] = {
         re.compile(r"^([A-Z]{3}\d{12}|9\d{16}[0-9X])$"),
     ),
 }
-DOCUMENT_TYPES = (RESIDENT_ID, *OTHER_DOCUMENTS)
 
 
 def normalize(number: str) -> str:
@@ -68,12 +66,6 @@ def _check_resident_id(number: str, field: tuple[str, ...]) -> list[UserError]:
                           "the birth date inside the resident ID number is not a real date", field)]
     return []
 
-
-def birth_date(number: str) -> date | None:
-    try:
-        return ric.get_birth_date(normalize(number))
-    except ValidationError:
-        return None
 
 
 def mask(number: str) -> str:

@@ -99,9 +99,6 @@ class PluginHost:
     def cities(self) -> list[CityInfo]:
         return [info for _plugin, info in self._cities.values()]
 
-    def city_info(self, code: str) -> CityInfo:
-        return self._cities[code][1]
-
     # -- introspection ------------------------------------------------------------------------
 
     def describe(self) -> list[PluginInfo]:

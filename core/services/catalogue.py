@@ -71,26 +71,23 @@ class ServiceCatalogue:
         """The stored catalogue; with a city, each item passed through that city's plugin."""
         async with self.p.db.read() as session:
             rows = (await session.scalars(select(ServiceItemRow))).all()
-        base = Catalogue(
-            tuple(parse_item(r.document, {"code": r.parent_code} if r.parent_code else None) for r in rows),
-            load_common_rules(),
-        )
-        if city is None:
-            return base
-        self.p.institutions._check_city(city)
-        adjusted = base
-        for item in base:
-            local = self.p.plugins.adjust(city, "yibao_service_item", "item", item)
-            if local is not item:
-                adjusted = adjusted.with_override(local)
-        return adjusted
+        return Catalogue(tuple(self._local(_parse(r), city) for r in rows), load_common_rules())
 
     async def items(self, city: str | None = None, search: str | None = None) -> tuple[ServiceItem, ...]:
         catalogue = await self.catalogue(city)
         return catalogue.search(search) if search else catalogue.items()
 
     async def item(self, code: str, city: str | None = None) -> ServiceItem | None:
-        return (await self.catalogue(city)).get(code)
+        """One item as the city applies it (one row read, one item adjusted)."""
+        async with self.p.db.read() as session:
+            row = await session.get(ServiceItemRow, code.strip())
+        return self._local(_parse(row), city) if row is not None else None
+
+    def _local(self, item: ServiceItem, city: str | None) -> ServiceItem:
+        if city is None:
+            return item
+        self.p.institutions._check_city(city)
+        return self.p.plugins.adjust(city, "yibao_service_item", "item", item)
 
     # -- the working-day calendar ---------------------------------------------------------------
 
@@ -109,6 +106,10 @@ class ServiceCatalogue:
             row.workdays = sorted(d.isoformat() for d in schedule.workdays)
             row.loaded_at, row.loaded_by = datetime.now(UTC), call.actor.label
             session.add(row)
+
+
+def _parse(row: ServiceItemRow) -> ServiceItem:
+    return parse_item(row.document, {"code": row.parent_code} if row.parent_code else None)
 
 
 def _schedule(row: CalendarScheduleRow) -> YearSchedule:
