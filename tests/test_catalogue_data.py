@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from .seeds import seed_or_skip
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "core" / "catalogue" / "data"
 ITEMS_DIR = DATA / "items"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_8b670d6b1c783704.txt"
+SEED = seed_or_skip("002_8b670d6b1c783704.txt")
 
 MARKERS = re.compile(r"\[(?:bookmark|image): [^\]]*\]")
 NUMBERING = re.compile(r"^(?:\d+[\.．]|（\d+）)\s*")
