@@ -27,7 +27,7 @@ from ..domain import (
     SelectionStatus,
     Slot,
 )
-from ..errors import Refused, UserError, not_found
+from ..errors import Refused, UserError, apply_overrides, not_found
 from ..periods import day_before
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import mapping
@@ -143,6 +143,9 @@ class Selections:
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
         )
         errors += _flatten(hooks.yibao_validate_selection(request=request))
+        if errors:
+            # A city silences or rewords default refusals in its own terms (yibao_refusal_overrides).
+            errors = apply_overrides(errors, _flatten(hooks.yibao_refusal_overrides(request=request)))
         if errors:
             raise Refused(_unique(errors))
         return _Plan(person, inst, slot, request, hooks)
