@@ -1,11 +1,15 @@
 """The composed schema, with parser/validation caches and coded top-level errors."""
 
+import datetime
+
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
+from . import descriptions
 from .errors import process_errors
 from .mutations import Mutation
 from .queries import Query
+from .scalars import DateTime
 from .subscriptions import Subscription
 from .types import Agency, Application, City, Institution, Person, Selection
 
@@ -21,4 +25,7 @@ schema = YibaoSchema(
     subscription=Subscription,
     types=[City, Institution, Agency, Person, Selection, Application],
     extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+    scalar_overrides={datetime.datetime: DateTime},
 )
+UNUSED_DESCRIPTIONS = descriptions.apply(schema._schema)
+"""Entries of schema/descriptions.py that name no element (a test lists them)."""
