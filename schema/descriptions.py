@@ -29,6 +29,7 @@ ARGUMENTS: dict[str, str] = {
     "code": "代码。The code.",
     "id": "全局ID。The global id.",
     "on": "日期，默认为业务当日。The date; defaults to the business date (today).",
+    "channel": "受理渠道；预演时默认按令牌角色（参保人为粤医保，经办机构为窗口，医疗机构为现场）。The channel; for a dry run it defaults by the token's role (YUEYIBAO for persons, WINDOW for agencies, INSTITUTION on site).",
     "input": "本操作的输入。This operation's input.",
     "status": "按状态筛选。Filter by status.",
     "itemCode": "按事项代码筛选，如 GD-22。Filter by catalogue item code, e.g. GD-22.",
