@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
 
+    docs = sub.add_parser("docs", help="documentation generated from the code")
+    docs_sub = docs.add_subparsers(dest="docs_command", required=True)
+    dhooks = docs_sub.add_parser("hooks", help="the hook reference of docs/plugins.md, from core/hookspecs.py")
+    dhooks.add_argument("--write", type=Path, help="replace the generated section of this file (e.g. docs/plugins.md)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -93,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_load_schedule(settings, schedule))
         print(f"loaded the {schedule.year} schedule: {len(schedule.holidays)} holidays, "
               f"{len(schedule.workdays)} adjusted working days")
+        return 0
+    if args.command == "docs":
+        from . import hookdocs
+
+        if args.write:
+            hookdocs.write(args.write)
+            print(f"wrote the hook reference into {args.write}")
+        else:
+            sys.stdout.write(hookdocs.render())
         return 0
     if args.command == "schema":
         from .build import schema

@@ -28,7 +28,7 @@ from ..domain import (
     SelectionStatus,
     Slot,
 )
-from ..errors import Refused, UserError, flatten, not_found
+from ..errors import Refused, UserError, apply_overrides, flatten, not_found
 from ..events import ApplicationEventBus
 from ..periods import day_before
 from ..plugins import PluginHost
@@ -152,6 +152,9 @@ class Selections:
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
         )
         errors += flatten(hooks.yibao_validate_selection(request=request))
+        if errors:
+            # A city silences or rewords default refusals in its own terms (yibao_refusal_overrides).
+            errors = apply_overrides(errors, flatten(hooks.yibao_refusal_overrides(request=request)))
         if errors:
             raise Refused(_unique(errors))
         return _Plan(person, inst, slot, request, hooks)
