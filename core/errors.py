@@ -77,3 +77,8 @@ class BadArgument(RequestError):
 
 def not_found(what: str, what_en: str, field: tuple[str, ...]) -> UserError:
     return UserError("NOT_FOUND", f"未找到{what}", f"{what_en} not found", field)
+
+
+def flatten(results: list[list[UserError]] | None) -> list[UserError]:
+    """The refusals of a contributing hook (one list per plugin) as one list, in plugin order."""
+    return [e for batch in results or () for e in batch or ()]
