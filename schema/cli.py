@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
 
+    new = sub.add_parser("new-city", help="write a new city plugin package (outside this repository)")
+    new.add_argument("code", help="the city code, e.g. foshan (lower case, digits, _)")
+    new.add_argument("--name", required=True, help="the city's Chinese name, e.g. 佛山市")
+    new.add_argument("--division", required=True, help="GB/T 2260 division code, 6 digits, e.g. 440600")
+    new.add_argument("--dir", type=Path, default=Path("."), help="where to write the package (default: here)")
+
     docs = sub.add_parser("docs", help="documentation generated from the code")
     docs_sub = docs.add_subparsers(dest="docs_command", required=True)
     dhooks = docs_sub.add_parser("hooks", help="the hook reference of docs/plugins.md, from core/hookspecs.py")
@@ -99,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loaded the {schedule.year} schedule: {len(schedule.holidays)} holidays, "
               f"{len(schedule.workdays)} adjusted working days")
         return 0
+    if args.command == "new-city":
+        return _new_city(args)
     if args.command == "docs":
         from yibao.core import hookdocs
 
@@ -120,6 +128,25 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(sdl)
         return 0
     return 2
+
+
+def _new_city(args: argparse.Namespace) -> int:
+    from yibao.core import scaffold
+    from yibao.core.plugins import PluginHost
+
+    city = scaffold.NewCity(code=args.code, name=args.name, division=args.division)
+    errors = scaffold.check(city, [c.code for c in PluginHost.load().cities])
+    if not errors:
+        try:
+            target = scaffold.write(city, args.dir)
+        except scaffold.ScaffoldError as exc:
+            errors = [exc]
+    if errors:
+        for e in errors:
+            print(f"{e.code}: {e.message} ({e.message_en})", file=sys.stderr)
+        return 1
+    print(f"wrote {target}\nnext: pip install -e \"{target}[test]\" && python -m pytest {target}")
+    return 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
