@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
 
     inst = sub.add_parser("institutions", help="institution reference data")
     inst_sub = inst.add_subparsers(dest="inst_command", required=True)
-    imp = inst_sub.add_parser("import", help="import institutions from a JSON file (institutions.json shape)")
+    imp = inst_sub.add_parser("import", help="import institutions from JSON (institutions.json shape) or CSV (.csv)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--city", required=True)
+    imp.add_argument("--withdraw-missing", action="store_true",
+                     help="the file lists all the city's imported institutions: withdraw those imported before and absent now")
 
     persons = sub.add_parser("persons", help="insured persons")
     persons_sub = persons.add_subparsers(dest="persons_command", required=True)
@@ -79,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         print(issue_token(secret, Role(args.role), city=args.city, person=args.person, ttl=args.ttl))
         return 0
     if args.command == "institutions":
-        count = asyncio.run(_import(settings, args.file, args.city))
+        try:
+            count = asyncio.run(_import(settings, args.file, args.city, args.withdraw_missing))
+        except (KeyError, ValueError) as exc:  # a missing column or a value outside its set
+            print(f"INVALID_FILE: {args.file}: {type(exc).__name__} {exc}", file=sys.stderr)
+            return 1
         print(f"imported {count} institutions into {args.city}")
         return 0
     if args.command == "persons":
@@ -168,16 +174,22 @@ async def _upgrade(settings: Settings) -> None:
         await platform.stop()
 
 
-async def _import(settings: Settings, path: Path, city: str) -> int:
-    from yibao.core.reference import institution_from_dict
+async def _import(settings: Settings, path: Path, city: str, withdraw_missing: bool = False) -> int:
+    from yibao.core.reference import institution_from_dict, institutions_from_csv
 
-    raw = json.loads(path.read_text("utf-8"))
+    text = path.read_text("utf-8")
+    if path.suffix.lower() == ".csv":
+        items = institutions_from_csv(text, city)
+    else:
+        raw = json.loads(text)
+        rows = raw if isinstance(raw, list) else raw.get("institutions", [])
+        items = [institution_from_dict(r, city) for r in rows]
     platform = Platform(settings)
     try:
         await platform.start()
-        rows = raw if isinstance(raw, list) else raw.get("institutions", [])
-        items = [institution_from_dict(r, city) for r in rows]
-        return await platform.institutions.import_institutions(city, items, source=f"import:{path.name}")
+        return await platform.institutions.import_institutions(
+            city, items, source=f"import:{path.name}"[:40],
+            withdraw_missing=platform.clock.today() if withdraw_missing else None)
     finally:
         await platform.stop()
 
