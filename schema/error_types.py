@@ -26,6 +26,9 @@ describe_values(ErrorCode, {code: f"{entry.zh} {entry.en}" for code, entry in er
                              "texts; facts the rule states travel in their own fields.")
 class UserError:
     code: ErrorCode = strawberry.field(description="错误代码。The error code.")
+    city_code: Optional[str] = strawberry.field(
+        default=None, description="城市插件自己的错误代码（code 为 CITY_RULE 时），如 EX_NOT_LISTED。"
+        "The city plugin's own code when code is CITY_RULE, e.g. EX_NOT_LISTED.")
     field: Optional[list[str]] = strawberry.field(
         description="出错的输入字段路径，如 [\"institutionCode\"]。Path of the input field at fault, e.g. [\"institutionCode\"].")
     message: str = strawberry.field(description="中文说明。The message in Chinese.")
@@ -43,8 +46,9 @@ class UserError:
 
     @classmethod
     def from_domain(cls, e: UserErrorValue) -> "UserError":
+        code, city_code = error_codes.served(e.code)
         return cls(
-            code=error_codes.ErrorCode(e.code), field=list(e.field) if e.field else None, message=e.message,
+            code=code, city_code=city_code, field=list(e.field) if e.field else None, message=e.message,
             message_en=e.message_en, next_possible_on=e.next_possible_on,
             pending_selection_id=(strawberry.ID(globalid.encode("Selection", e.pending_selection_id))
                                   if e.pending_selection_id is not None else None),
