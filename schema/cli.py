@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
 
     inst = sub.add_parser("institutions", help="institution reference data")
     inst_sub = inst.add_subparsers(dest="inst_command", required=True)
-    imp = inst_sub.add_parser("import", help="import institutions from a JSON file (institutions.json shape)")
+    imp = inst_sub.add_parser("import", help="import institutions from JSON (institutions.json shape) or CSV (.csv)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--city", required=True)
+    imp.add_argument("--withdraw-missing", action="store_true",
+                     help="the file lists all the city's imported institutions: withdraw those imported before and absent now")
 
     persons = sub.add_parser("persons", help="insured persons")
     persons_sub = persons.add_subparsers(dest="persons_command", required=True)
@@ -52,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
 
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
+
+    new = sub.add_parser("new-city", help="write a new city plugin package (outside this repository)")
+    new.add_argument("code", help="the city code, e.g. foshan (lower case, digits, _)")
+    new.add_argument("--name", required=True, help="the city's Chinese name, e.g. 佛山市")
+    new.add_argument("--division", required=True, help="GB/T 2260 division code, 6 digits, e.g. 440600")
+    new.add_argument("--dir", type=Path, default=Path("."), help="where to write the package (default: here)")
 
     docs = sub.add_parser("docs", help="documentation generated from the code")
     docs_sub = docs.add_subparsers(dest="docs_command", required=True)
@@ -73,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         print(issue_token(secret, Role(args.role), city=args.city, person=args.person, ttl=args.ttl))
         return 0
     if args.command == "institutions":
-        count = asyncio.run(_import(settings, args.file, args.city))
+        try:
+            count = asyncio.run(_import(settings, args.file, args.city, args.withdraw_missing))
+        except (KeyError, ValueError) as exc:  # a missing column or a value outside its set
+            print(f"INVALID_FILE: {args.file}: {type(exc).__name__} {exc}", file=sys.stderr)
+            return 1
         print(f"imported {count} institutions into {args.city}")
         return 0
     if args.command == "persons":
@@ -99,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loaded the {schedule.year} schedule: {len(schedule.holidays)} holidays, "
               f"{len(schedule.workdays)} adjusted working days")
         return 0
+    if args.command == "new-city":
+        return _new_city(args)
     if args.command == "docs":
         from yibao.core import hookdocs
 
@@ -122,6 +136,25 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _new_city(args: argparse.Namespace) -> int:
+    from yibao.core import scaffold
+    from yibao.core.plugins import PluginHost
+
+    city = scaffold.NewCity(code=args.code, name=args.name, division=args.division)
+    errors = scaffold.check(city, [c.code for c in PluginHost.load().cities])
+    if not errors:
+        try:
+            target = scaffold.write(city, args.dir)
+        except scaffold.ScaffoldError as exc:
+            errors = [exc]
+    if errors:
+        for e in errors:
+            print(f"{e.code}: {e.message} ({e.message_en})", file=sys.stderr)
+        return 1
+    print(f"wrote {target}\nnext: pip install -e \"{target}[test]\" && python -m pytest {target}")
+    return 0
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -141,16 +174,22 @@ async def _upgrade(settings: Settings) -> None:
         await platform.stop()
 
 
-async def _import(settings: Settings, path: Path, city: str) -> int:
-    from yibao.core.reference import institution_from_dict
+async def _import(settings: Settings, path: Path, city: str, withdraw_missing: bool = False) -> int:
+    from yibao.core.reference import institution_from_dict, institutions_from_csv
 
-    raw = json.loads(path.read_text("utf-8"))
+    text = path.read_text("utf-8")
+    if path.suffix.lower() == ".csv":
+        items = institutions_from_csv(text, city)
+    else:
+        raw = json.loads(text)
+        rows = raw if isinstance(raw, list) else raw.get("institutions", [])
+        items = [institution_from_dict(r, city) for r in rows]
     platform = Platform(settings)
     try:
         await platform.start()
-        rows = raw if isinstance(raw, list) else raw.get("institutions", [])
-        items = [institution_from_dict(r, city) for r in rows]
-        return await platform.institutions.import_institutions(city, items, source=f"import:{path.name}")
+        return await platform.institutions.import_institutions(
+            city, items, source=f"import:{path.name}"[:40],
+            withdraw_missing=platform.clock.today() if withdraw_missing else None)
     finally:
         await platform.stop()
 

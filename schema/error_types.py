@@ -33,6 +33,9 @@ describe_values(ErrorCode, {code: f"{entry.zh} {entry.en}" for code, entry in CO
                              "texts; facts the rule states travel in their own fields.")
 class UserError:
     code: ErrorCode = strawberry.field(description="错误代码。The error code.")
+    city_code: Optional[str] = strawberry.field(
+        default=None, description="城市插件自己的错误代码（code 为 CITY_RULE 时），如 EX_NOT_LISTED。"
+        "The city plugin's own code when code is CITY_RULE, e.g. EX_NOT_LISTED.")
     field: Optional[list[str]] = strawberry.field(
         description="出错的输入字段路径，如 [\"institutionCode\"]。Path of the input field at fault, e.g. [\"institutionCode\"].")
     message: str = strawberry.field(description="中文说明。The message in Chinese.")
@@ -50,8 +53,11 @@ class UserError:
 
     @classmethod
     def from_domain(cls, e: UserErrorValue) -> "UserError":
+        # A code the schema knows is served as itself; a city's undeclared (or not installed)
+        # code as CITY_RULE with the city's own code in cityCode.
+        code, city_code = (ErrorCodeValue(e.code), None) if e.code in CODES else (ErrorCodeValue("CITY_RULE"), e.code)
         return cls(
-            code=ErrorCodeValue(e.code) if e.code in CODES else e.code, field=list(e.field) if e.field else None, message=e.message,
+            code=code, city_code=city_code, field=list(e.field) if e.field else None, message=e.message,
             message_en=e.message_en, next_possible_on=e.next_possible_on,
             pending_selection_id=(strawberry.ID(globalid.encode("Selection", e.pending_selection_id))
                                   if e.pending_selection_id is not None else None),
@@ -60,11 +66,11 @@ class UserError:
 
 
 
-def plugin_codes(plugins: PluginHost) -> dict[str, error_codes.CodeInfo]:
-    """Codes the loaded plugins declare that the built enum lacks (a plugin registered outside
-    the entry point, e.g. in a test); malformed or conflicting declarations fail start-up."""
+
+def check_error_codes(plugins: PluginHost) -> None:
+    """Start-up check of the codes the loaded plugins declare (hook yibao_error_codes): a malformed
+    declaration, or one that redefines a registered code, stops the start-up naming it."""
     try:
-        declared = error_codes.declared(plugins.pm.hook.yibao_error_codes())
+        error_codes.declared(plugins.pm.hook.yibao_error_codes())
     except ValueError as exc:
         raise PluginError(str(exc)) from exc
-    return {code: entry for code, entry in declared.items() if code not in CODES}
