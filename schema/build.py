@@ -1,7 +1,7 @@
 """The composed schema, with parser/validation caches and coded top-level errors."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -50,11 +50,24 @@ def _coded(error: GraphQLError) -> GraphQLError:
 
 
 class YibaoSchema(strawberry.Schema):
+    async def stream(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        """Subscriptions too: each streamed result's errors carry `extensions.code` (ErrorCodes
+        sees only single results)."""
+        return _coded_stream(await super().stream(*args, **kwargs))
+
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
         # Coded errors are answers, not faults: log only what ErrorCodes could not classify.
         for error in errors:
             if (error.extensions or {}).get("code") == "INTERNAL_ERROR":
                 log.error("internal error: %s", error.message, exc_info=error.original_error)
+
+
+async def _coded_stream(results: AsyncIterator) -> AsyncIterator:
+    async for result in results:
+        errors = getattr(result, "errors", None)
+        if errors and all(isinstance(e, GraphQLError) for e in errors):
+            result.errors = [_coded(e) for e in errors]
+        yield result
 
 
 schema = YibaoSchema(
