@@ -14,6 +14,7 @@ from yibao.core.services.applications import ApplicationStatus as ApplicationSta
 from yibao.core.services.persons import PersonRecord
 
 from . import globalid
+from .error_types import ErrorCode, UserError  # noqa: F401  (re-exported)
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
 SelectionKind = strawberry.enum(
@@ -28,18 +29,6 @@ ApplicationStatus = strawberry.enum(ApplicationStatusEnum, description="申请�
 @strawberry.interface(description="An object with an opaque global id, fetchable through `node(id:)`.")
 class Node:
     id: strawberry.ID
-
-
-@strawberry.type(description="SE-4: one reason a request was refused, with a stable code, in Chinese and English.")
-class UserError:
-    code: str
-    field: Optional[list[str]]
-    message: str
-    message_en: str
-
-    @classmethod
-    def from_domain(cls, e) -> "UserError":
-        return cls(code=e.code, field=list(e.field) if e.field else None, message=e.message, message_en=e.message_en)
 
 
 @strawberry.type(description="镇街 / district below the city.")

@@ -84,3 +84,6 @@ def _check_reference(info: CityInfo, data: ReferenceData) -> list[str]:
         if towns and inst.town is not None and inst.town not in towns:
             problems.append(f"{inst.code}: town {inst.town} is not one of the city's towns")
     return problems
+
+
+from .behaviour import check_city_behaviour  # noqa: E402,F401  (the behaviour half of the suite)
