@@ -18,7 +18,7 @@ from .support import DONGQU_CENTRE, SHIQI_CENTRE, counts
 
 ROOT = Path(__file__).resolve().parents[1]
 UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
-CODE_CALLS = {"UserError": 0, "ErrorText": 0, "coded_error": 0, "info": 0,  # code is the first argument
+CODE_CALLS = {"UserError": 0, "ErrorText": 0, "coded_error": 0, "info": 0, "CliError": 0,  # code is the first argument
               "RequestError": 2, "NotAuthenticated": 2, "Forbidden": 2, "BadArgument": 2}  # third, or code=
 
 
