@@ -69,6 +69,7 @@ class Platform:
         if load_reference:
             await sync_reference_data(self.db, self.plugins)
             await sync_catalogue(self.db)
+        await self.catalogue.start()
 
     async def stop(self) -> None:
         await self.events.close()
