@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import strawberry
+from strawberry.types import Info
 
 from yibao.core import error_codes
 from yibao.core.errors import UserError as UserErrorValue
@@ -14,6 +15,9 @@ from yibao.core.plugins import PluginError, PluginHost
 
 from . import globalid
 from .describe import describe_values
+
+if TYPE_CHECKING:
+    from .types import Selection
 
 CODES = {**error_codes.REGISTRY, **error_codes.installed_plugin_codes()}
 """The registry plus the codes the installed city plugins declare (hook `yibao_error_codes`)."""
@@ -50,6 +54,19 @@ class UserError:
                     "withdraw it with withdrawSelection).")
     phones: list[str] = strawberry.field(
         description="可咨询或办理的电话号码。Phone numbers to call about this refusal.")
+
+    @strawberry.field(description="挡住本次请求的待生效变更本身（与 pendingSelectionId 相同的记录）。"
+                                  "The pending change standing in the way (the record pendingSelectionId names).")
+    async def pending_selection(
+        self, info: Info,
+    ) -> Optional[Annotated["Selection", strawberry.lazy("yibao.schema.types")]]:
+        if self.pending_selection_id is None:
+            return None
+        from .types import Selection
+
+        c = info.context
+        found = await c.platform.selections.get(c.call, globalid.decode_int(self.pending_selection_id, "Selection"))
+        return Selection.from_domain(found.selection, c.call.today, c.cities) if found and found.selection else None
 
     @classmethod
     def from_domain(cls, e: UserErrorValue) -> "UserError":
