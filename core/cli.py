@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .auth import Role, issue_token
 from .platform import Platform, Settings
+from .plugins import PluginError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +53,14 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    try:
+        return _run(args, settings)
+    except PluginError as exc:  # e.g. a plugin setting of the wrong type: a clear start-up error
+        print(f"yibao: cannot start: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "db":
@@ -65,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         print(issue_token(secret, Role(args.role), city=args.city, person=args.person, ttl=args.ttl))
         return 0
     if args.command == "institutions":
-        count = asyncio.run(_import(settings, args.file, args.city))
+        try:
+            count = asyncio.run(_import(settings, args.file, args.city))
+        except (KeyError, TypeError, ValueError) as exc:
+            print(f"INVALID_INSTITUTIONS: {args.file}: {exc}", file=sys.stderr)
+            return 1
         print(f"imported {count} institutions into {args.city}")
         return 0
     if args.command == "persons":

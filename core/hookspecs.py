@@ -34,6 +34,7 @@ from .domain import (
 )
 from .errors import UserError
 from .rulesets import RuleSet
+from .settings import PluginSetting
 
 if TYPE_CHECKING:
     from .catalogue.items import ServiceItem
@@ -61,6 +62,26 @@ def yibao_reference_data() -> ReferenceData:
 @hookspec
 def yibao_rule_sets() -> list[RuleSet]:
     """The dated rule sets this plugin applies, for display in `plugins` (contributes)."""
+
+
+@hookspec
+def yibao_settings() -> list[PluginSetting]:
+    """The settings this city plugin declares, each with its default and descriptions (contributes).
+
+    Called once at start-up on the city's own plugin. An operator overrides a value without a
+    code edit: `YIBAO_SETTING_<CITY>_<NAME>` in the environment, or the JSON file named by
+    `YIBAO_SETTINGS_FILE` (`{"<city>": {"<name>": value}}`); a wrong type or an unknown name
+    stops the start-up (core/settings.py). Rules read the resolved values from
+    `SelectionRequest.settings`; the `plugins` query lists them with their source.
+
+    Example::
+
+        @hookimpl
+        def yibao_settings():
+            return [PluginSetting("change_cutoff_day", SettingType.INT, 20,
+                                  "每月变更截止日", "the last day of a month for a change to take effect next month",
+                                  minimum=1, maximum=28)]
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,7 +132,17 @@ def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserErr
 @hookspec(firstresult=True)
 def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selection], on: date) -> list[InstitutionFilter]:
     """Where the person may be treated under `kind` on `on`, given the selections effective
-    that day, as institution filters the core resolves (decides)."""
+    that day (possibly none), as institution filters the core resolves (decides).
+
+    The filters' union is the answer; each filter is its `codes` OR the AND of its given axes
+    (towns, networks, categories, tags, levels); `whole_city=True` covers every designated
+    institution of the city (see `InstitutionFilter`). Asked even when no selection is in
+    effect, so a city can cover persons who need not select. Example (a settlement-hospital
+    network)::
+
+        InstitutionFilter(city="c", codes=(chosen.code,),
+                          networks=(NetworkRef(NetworkKind.SETTLEMENT_HOSPITAL, hospital_code),))
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,4 +152,4 @@ def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selecti
 
 @hookspec
 def yibao_service_item(item: ServiceItem) -> ServiceItem:
-    """The city's version of a catalogue item, e.g. Shenzhen's local rules (adjusts)."""
+    """The city's version of a catalogue item, e.g. a city's own local rules for it (adjusts)."""

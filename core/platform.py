@@ -46,6 +46,7 @@ class Platform:
         from .services.applications import Applications
         from .services.catalogue import ServiceCatalogue
         from .services.institutions import Institutions
+        from .services.person_categories import PersonCategories
         from .services.persons import Persons
         from .services.selections import Selections
 
@@ -56,6 +57,7 @@ class Platform:
         self.secret = settings.secret or resolve_secret(settings.database_url, {})
         self.institutions = Institutions(self)
         self.persons = Persons(self)
+        self.person_categories = PersonCategories(self)
         self.selections = Selections(self)
         self.applications = Applications(self)
         self.application_flow = ApplicationFlow(self)

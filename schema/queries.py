@@ -6,6 +6,7 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
+from yibao.core.domain import NetworkRef
 from yibao.core.domain import SelectionKind as SelectionKindValue
 from yibao.core.errors import Refused, RequestError
 
@@ -26,6 +27,7 @@ from .types import (
     InstitutionConnection,
     InstitutionEdge,
     InstitutionLevel,
+    NetworkInput,
     Node,
     PageInfo,
     Person,
@@ -49,16 +51,20 @@ class Query:
         ctx(info).check_request()
         return list(ctx(info).cities.values())
 
-    @strawberry.field(description="IN-2: designated institutions; `search` matches 汉字, full pinyin or initials.")
+    @strawberry.field(description="IN-2: designated institutions; `search` matches 汉字, full pinyin or initials; "
+                                  "`network` 只列出该网络的成员（如某结算医院及其下属社康）lists only the members of "
+                                  "one network (e.g. a settlement hospital and the community centres under it).")
     async def institutions(
         self, info: Info, city: str, town: Optional[str] = None, level: Optional[InstitutionLevel] = None,
         category: Optional[str] = None, search: Optional[str] = None, first: Optional[int] = None,
         after: Optional[str] = None,
+        network: Optional[NetworkInput] = None,
     ) -> InstitutionConnection:
         c = ctx(info)
         c.check_request()
         page = await c.platform.institutions.search(
             city, town=town, level=level, category=category, search=search, first=first, after=after,
+            network=NetworkRef(network.kind, network.id.strip()) if network else None,
             with_total=requested(info, "totalCount"),
         )
         edges = [InstitutionEdge(cursor=cur, node=Institution.from_domain(i, c.cities))

@@ -16,7 +16,7 @@ from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
 from ..errors import Refused, UserError, not_found
 from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
-from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
+from ..storage.tables import InstitutionRow, PersonCategoryRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping
 
 if TYPE_CHECKING:
@@ -65,7 +65,8 @@ async def load_person(session: AsyncSession, id_number: str, *, lock: bool = Fal
     if row is None:
         return None
     periods = (await session.scalars(select(SchemePeriodRow).where(SchemePeriodRow.person_id == row.id))).all()
-    return row, mapping.person(row, periods)
+    categories = (await session.scalars(select(PersonCategoryRow).where(PersonCategoryRow.person_id == row.id))).all()
+    return row, mapping.person(row, periods, categories)
 
 
 async def selections_of(session: AsyncSession, person_ids: list[int]) -> dict[int, list[Selection]]:
@@ -134,13 +135,19 @@ class Persons:
                     select(SchemePeriodRow).where(SchemePeriodRow.person_id.in_(ids_))
                 )).all():
                     periods[period.person_id].append(period)
+            categories: dict[int, list[PersonCategoryRow]] = defaultdict(list)
+            if ids_:
+                for cat in (await session.scalars(
+                    select(PersonCategoryRow).where(PersonCategoryRow.person_id.in_(ids_))
+                )).all():
+                    categories[cat.person_id].append(cat)
             sels = await selections_of(session, ids_) if with_selections else {}
             apps = await _applications_of(session, [s for v in sels.values() for s in v]) if with_applications else {}
             total = None
             if with_total:
                 total = await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city))
         records = [
-            self._record(call, mapping.person(r, periods[r.id]), sels.get(r.id, []) if with_selections else None, apps)
+            self._record(call, mapping.person(r, periods[r.id], categories[r.id]), sels.get(r.id, []) if with_selections else None, apps)
             for r in rows
         ]
         return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id, total)

@@ -141,6 +141,7 @@ class Selections:
         request = SelectionRequest(
             person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
+            settings=self.p.plugins.settings(person.city),
         )
         errors += _flatten(hooks.yibao_validate_selection(request=request))
         if errors:
@@ -378,8 +379,8 @@ class Selections:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
         effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
-        if not effective:
-            return []
+        # The hook is asked even without a selection: a city may cover a person who need not
+        # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.p.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         return await self.p.institutions.matching(list(filters or ()))
 
