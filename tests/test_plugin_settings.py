@@ -47,7 +47,7 @@ def load(environ: dict[str, str]) -> PluginHost:
     return PluginHost.load(entry_points=False, extra=[setville()], environ=environ)
 
 
-def test_hook_yibao_settings_defaults_environment_and_file(tmp_path):
+def test_hook_yibao_settings(tmp_path):
     defaults = load({}).settings(CITY)
     assert (defaults.get("grace_days"), defaults.get("strict")) == (3, False)
     assert {r.spec.name: r.source for r in defaults.resolved} == {

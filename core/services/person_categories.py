@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 from .. import access
 from ..auth import Role
+from ..call import Call
 from ..domain import OPEN_END, PersonCategory
 from ..errors import Refused, UserError, not_found
+from ..storage.database import Database
 from ..storage.tables import PersonCategoryRow
 from .persons import PersonRecord, load_person, selections_of
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
 
 RECORD_ROLES = {Role.AGENCY}
 
@@ -32,8 +30,8 @@ class CategoryInput:
 
 
 class PersonCategories:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database):
+        self.db = db
 
     async def record(self, call: Call, data: CategoryInput) -> PersonRecord:
         """Record a dated category; refused (nothing written) on bad dates or an overlapping period."""
@@ -41,7 +39,7 @@ class PersonCategories:
         access.require_roles(call.actor, RECORD_ROLES | {Role.ADMIN}, "record person categories")
         start = data.valid_from or call.today
         end = data.valid_to or OPEN_END
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
             if found is None:
                 raise Refused([not_found("参保人", "person", ("idNumber",))])
