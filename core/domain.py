@@ -25,7 +25,7 @@ class Scheme(str, enum.Enum):
 class SelectionKind(str, enum.Enum):
     """SE-1: kinds of selection; each is independent of the others."""
 
-    GENERAL_OUTPATIENT = "GENERAL_OUTPATIENT"  # 普通门诊 (Zhongshan: 社区门诊)
+    GENERAL_OUTPATIENT = "GENERAL_OUTPATIENT"  # 普通门诊 (some cities: 社区门诊)
     SPECIAL_DISEASE = "SPECIAL_DISEASE"  # 门特
     PRENATAL = "PRENATAL"  # 产检
     REMOTE = "REMOTE"  # 异地 (with a remote filing)

@@ -6,7 +6,7 @@ descriptions, optional bounds). At start-up the host resolves each one, later so
 1. the declared default;
 2. the JSON file named by `YIBAO_SETTINGS_FILE`: `{"<city>": {"<name>": value, ...}, ...}`;
 3. the environment variable `YIBAO_SETTING_<CITY>_<NAME>` (upper case), e.g.
-   `YIBAO_SETTING_SHENZHEN_CHANGE_CUTOFF_DAY=15`.
+   `YIBAO_SETTING_FOSHAN_CHANGE_CUTOFF_DAY=15`.
 
 A value of the wrong type, out of bounds, or naming a setting the plugin does not declare stops
 the start-up with a `SettingsError` saying which one and why. Rules read the resolved values from

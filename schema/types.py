@@ -14,6 +14,7 @@ from yibao.core.settings import SettingSource as SettingSourceEnum
 from yibao.core.settings import env_name
 
 from . import globalid
+from .catalogue_types import ServiceItem
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
 SelectionKind = strawberry.enum(
@@ -183,6 +184,13 @@ class Application(Node):
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
     events: list[ApplicationEvent]
+    _city: strawberry.Private[str]
+
+    @strawberry.field(description="该申请所办事项，按申请所在城市的版本（含当地办理流程）。The catalogue item as the "
+                                  "application's city applies it (its local process included).")
+    async def service_item(self, info: strawberry.Info) -> Optional[ServiceItem]:
+        found = await info.context.platform.catalogue.item(self.item_code, self._city)
+        return ServiceItem.from_domain(found) if found else None
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
@@ -195,7 +203,7 @@ class Application(Node):
             substitutions=[SubstitutionUsed(requirement=s.get("requirement", ""), substitute=s.get("substitute", ""),
                                             consequence=s.get("consequence")) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
-            events=[ApplicationEvent.from_domain(e) for e in a.events],
+            events=[ApplicationEvent.from_domain(e) for e in a.events], _city=a.city,
         )
 
 

@@ -75,7 +75,7 @@ class Institutions:
         return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
 
     async def import_institutions(self, city: str, items: list[Institution], source: str) -> int:
-        """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list)."""
+        """Add or update institutions (e.g. stations, or institutions beyond a plugin's shipped list)."""
         self.plugins.check_city(city)
         wrong = [i.code for i in items if i.city != city]
         if wrong:

@@ -264,8 +264,8 @@ class Selections:
     ) -> tuple[Selection | None, list[UserError]]:
         """The selection now filling `slot`, which a request without replacesSelectionId changes.
 
-        A record made under an older rule set whose slot keys no longer exist (Kaiping's 2022
-        records under the 2023 A/B slots) fills the current slot its institution fits.
+        A record made under an older rule set whose slot keys no longer exist (e.g. last
+        year's records under this year's slots) fills the current slot its institution fits.
         """
         keys = {s.key for s in slots}
 

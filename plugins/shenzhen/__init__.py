@@ -27,6 +27,7 @@ from .rules import (  # noqa: F401  (hook implementations)
     yibao_first_choice_effective_date,
     yibao_refusal_overrides,
     yibao_selection_slots,
+    yibao_service_item,
     yibao_settings,
     yibao_validate_person,
     yibao_validate_selection,

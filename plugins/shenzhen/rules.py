@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from yibao.core.catalogue.items import ServiceItem
 from yibao.core.domain import InstitutionFilter, Person, PersonInput, Selection, SelectionKind, SelectionRequest, Slot
 from yibao.core.errors import RefusalOverride, UserError
 from yibao.core.hookspecs import hookimpl
 from yibao.core.settings import PluginSetting
 
-from . import binding, coverage, effective_dates, settings, tiers
+from . import binding, catalogue, coverage, effective_dates, settings, tiers
 
 GENERAL = SelectionKind.GENERAL_OUTPATIENT
 
@@ -55,3 +56,8 @@ def yibao_change_effective_date(request: SelectionRequest) -> date | None:
 def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selection],
                    on: date) -> list[InstitutionFilter] | None:
     return coverage.filters(person, selections, on) if kind is GENERAL else None  # SZ-2, SZ-3
+
+
+@hookimpl
+def yibao_service_item(item: ServiceItem) -> ServiceItem:
+    return catalogue.shenzhen_version(item)  # seed 002: 深圳市按当地规定执行
