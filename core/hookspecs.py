@@ -34,6 +34,7 @@ from .domain import (
     SelectionRequest,
     Slot,
 )
+from .error_codes import CodeInfo
 from .errors import RefusalOverride, UserError
 from .rulesets import RuleSet
 from .settings import PluginSetting
@@ -115,6 +116,26 @@ def yibao_settings() -> list[PluginSetting]:
             return [PluginSetting("change_cutoff_day", SettingType.INT, 20,
                                   "每月变更截止日", "the last day of a month for a change to take effect next month",
                                   minimum=1, maximum=28)]
+    """
+
+
+@hookspec
+def yibao_error_codes() -> list[CodeInfo]:
+    """The refusal codes this city's rules return beyond the core registry (contributes).
+
+    core/error_codes.py registers every code the core and the province defaults use. A city that
+    refuses with a code of its own declares it here, with its meaning in Chinese and English, so
+    it becomes a described value of the schema's `ErrorCode` enum: the schema is built from the
+    registry plus the codes of the plugins installed through the `yibao.cities` entry point, and
+    start-up fails naming any declared code the schema does not know (a plugin registered only
+    in a test must use registered codes). A declared code may not redefine a registered one.
+
+    Example:
+
+        @hookimpl
+        def yibao_error_codes():
+            return [CodeInfo("NOT_IN_HEALTH_GROUP", "该机构不属于您所在的医共体。",
+                             "The institution is not in your medical alliance.")]
     """
 
 

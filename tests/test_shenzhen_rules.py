@@ -71,7 +71,7 @@ async def test_sz2_tier_one_is_covered_everywhere_without_binding_and_need_not_b
     total = (await sz.client(INSTITUTIONS_TOTAL)).data["institutions"]["totalCount"]
     assert len(covered) == total and {HKU, CHANGLING, LEVEL_2} <= {i["code"] for i in covered}
     refused = await bind(sz, person, CHANGLING, "2026-05-04")
-    assert codes(refused) == ["SZ_TIER1_NO_BINDING"] and refused["selection"] is None
+    assert codes(refused) == ["SELECTION_NOT_REQUIRED"] and refused["selection"] is None
     # a tier II employee has no coverage before binding
     second = pid()
     await sz.register(second, "EMPLOYEE", tier=2, on="2026-05-04")
@@ -83,7 +83,7 @@ async def test_sz1_tiers_are_checked_at_registration(sz):
 
     answer = await sz.client(REGISTER, {"input": {"idNumber": pid(), "name": "档次", "city": "shenzhen",
                                                   "scheme": "EMPLOYEE", "tier": 3}}, token=sz.agency, today="2026-05-04")
-    assert codes(answer.data["registerPerson"]) == ["SZ_TIER_INVALID"]
+    assert codes(answer.data["registerPerson"]) == ["INVALID_TIER"]
 
 
 # --- SZ-2: one 社康; children under 14 also a hospital of level 2 or below ---------------------
@@ -99,7 +99,7 @@ async def test_sz2_a_child_binds_a_level_2_hospital_and_an_adult_is_refused_sayi
     await sz.register(adult, "EMPLOYEE", tier=2, on="2026-05-04")
     before, rows = await counts(yibao_platform), await snapshot(yibao_platform)
     refused = await bind(sz, adult, LEVEL_2, "2026-05-04")
-    assert codes(refused) == ["SZ_SHEKANG_ONLY"]
+    assert codes(refused) == ["COMMUNITY_CENTRE_ONLY"]
     message = refused["errors"][0]
     assert "14周岁" in message["message"] and "36周岁" in message["message"] and "社康" in message["message"]
     assert "from age 14 only a 社康" in message["messageEn"] and "36" in message["messageEn"]
@@ -107,7 +107,7 @@ async def test_sz2_a_child_binds_a_level_2_hospital_and_an_adult_is_refused_sayi
 
     # a child is refused a level-3 hospital, with the level as the reason
     level_3 = await bind(sz, child, CHILDRENS, "2026-05-04")
-    assert codes(level_3) == ["SZ_CHILD_HOSPITAL_LEVEL"] and "三级医院" in level_3["errors"][0]["message"]
+    assert codes(level_3) == ["HOSPITAL_LEVEL_TOO_HIGH"] and "三级医院" in level_3["errors"][0]["message"]
 
 
 async def test_sz2_exactly_one_binding_a_second_choice_changes_it(sz):
@@ -126,7 +126,7 @@ async def test_sz2_sz4_a_14th_birthday(sz):
     await sz.register(older, "RESIDENT", on="2026-03-01")
     assert (await bind(sz, younger, LEVEL_2, "2026-03-14"))["errors"] == []
     refused = await bind(sz, older, LEVEL_2, "2026-03-15")
-    assert codes(refused) == ["SZ_SHEKANG_ONLY"] and "14周岁" in refused["errors"][0]["message"]
+    assert codes(refused) == ["COMMUNITY_CENTRE_ONLY"] and "14周岁" in refused["errors"][0]["message"]
     # SZ-4: the day before the birthday a child's change is immediate; on it, the cut-off applies
     change_young = await bind(sz, younger, CHANGLING, "2026-03-14")
     assert change_young["selection"]["effectiveFrom"] == "2026-03-14"

@@ -54,7 +54,7 @@ def overrides(request: SelectionRequest) -> list[RefusalOverride]:
     tier = tier_on(person, today)
     if tier is Tier.EMPLOYEE_I:
         return [RefusalOverride("INSTITUTION_NOT_ELIGIBLE", UserError(
-            "SZ_TIER1_NO_BINDING",
+            "SELECTION_NOT_REQUIRED",
             "职工医保一档参保人无需绑定社康，可在本市所有定点医疗机构普通门诊就医",
             "tier I employees need not bind a 社康: they may use every designated institution of Shenzhen",
             ("institutionCode",)))]
@@ -72,7 +72,7 @@ def overrides(request: SelectionRequest) -> list[RefusalOverride]:
     else:
         zh_age, en_age = f"按身份证出生日期计算，您在{today.isoformat()}已满{age}周岁", f"the person is {age} on {today.isoformat()} (birth date from the ID number)"
     return [RefusalOverride("INSTITUTION_NOT_ELIGIBLE", UserError(
-        "SZ_SHEKANG_ONLY",
+        "COMMUNITY_CENTRE_ONLY",
         f"年满14周岁的参保人只能绑定社康（社区健康服务中心），{inst.name}不是社康；"
         f"二级及以下医院仅限未满14周岁的儿童绑定。{zh_age}",
         f"from age 14 only a 社康 (community health centre) can be bound and {inst.code} is not one; "
@@ -83,7 +83,7 @@ def overrides(request: SelectionRequest) -> list[RefusalOverride]:
 def _child_level_3(request: SelectionRequest) -> UserError:
     inst = request.institution
     return UserError(
-        "SZ_CHILD_HOSPITAL_LEVEL",
+        "HOSPITAL_LEVEL_TOO_HIGH",
         f"未满14周岁的儿童可绑定社康或二级及以下医院，{inst.name}为三级医院，不能绑定",
         f"a child under 14 may bind a 社康 or a hospital of level 2 or below; {inst.code} is a level-3 hospital",
         ("institutionCode",))

@@ -32,10 +32,11 @@ def tier_on(person: Person, day: date) -> Tier | None:
 
 def validate_tier(person: PersonInput) -> list[UserError]:
     """SZ-1: employees are tier 1 or 2; residents carry no tier or the old 三档."""
-    if person.scheme is Scheme.EMPLOYEE and person.tier not in (None, 1, 2):
-        return [UserError("SZ_TIER_INVALID", "深圳职工医保只有一档和二档（档次填1或2）",
+    # tiers outside 1-3 are refused by the province defaults already (INVALID_TIER)
+    if person.scheme is Scheme.EMPLOYEE and person.tier == 3:
+        return [UserError("INVALID_TIER", "深圳职工医保只有一档和二档（档次填1或2）",
                           "Shenzhen employee insurance has tier 1 or tier 2 only", ("tier",))]
-    if person.scheme is Scheme.RESIDENT and person.tier not in (None, 3):
-        return [UserError("SZ_TIER_INVALID", "深圳居民医保不分一、二档（档次不填或填3，即原三档）",
+    if person.scheme is Scheme.RESIDENT and person.tier in (1, 2):
+        return [UserError("INVALID_TIER", "深圳居民医保不分一、二档（档次不填或填3，即原三档）",
                           "Shenzhen resident insurance takes no tier, or 3 (the old third tier)", ("tier",))]
     return []
