@@ -148,3 +148,37 @@ async def test_an_import_replaces_an_institutions_memberships(yibao_client, yiba
     group = await yibao_client(INSTITUTIONS, {"network": {"kind": "MEDICAL_GROUP", "id": "G-2"}})
     assert [(e["node"]["code"], e["node"]["networks"]) for e in group.data["institutions"]["edges"]] == [
         (SK_B, [{"kind": "MEDICAL_GROUP", "id": "G-2", "name": "二号集团"}])]
+
+
+def test_yibao_institutions_import_reads_networks_and_refuses_an_unknown_kind_clearly(tmp_path):
+    import json
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YIBAO_")}
+    env["YIBAO_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "yibao.schema.cli", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    good = tmp_path / "shekang.json"
+    good.write_text(json.dumps({"institutions": [{
+        "code": "H44039900009", "name": "导入测试社康", "level": "LEVEL_1_OR_BELOW", "category": "社区健康服务中心",
+        "division_code": "440304", "town": "福田区",
+        "networks": [{"kind": "SETTLEMENT_HOSPITAL", "id": "H44030000004", "name": "香港大学深圳医院"}]}]},
+        ensure_ascii=False))
+    out = run("institutions", "import", str(good), "--city", "shenzhen")
+    assert out.returncode == 0 and "imported 1" in out.stdout, out.stderr
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        rows = db.execute("SELECT n.kind, n.network_id FROM institution_networks n JOIN institutions i "
+                          "ON i.id = n.institution_id WHERE i.code = 'H44039900009'").fetchall()
+    assert rows == [("SETTLEMENT_HOSPITAL", "H44030000004")]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"code": "H44039900010", "name": "坏", "level": "LEVEL_1_OR_BELOW", "category": "诊所",
+                                "networks": [{"kind": "GROUPX", "id": "1"}]}]))
+    out = run("institutions", "import", str(bad), "--city", "shenzhen")
+    assert out.returncode == 1 and "INVALID_INSTITUTIONS" in out.stderr and "GROUPX" in out.stderr
+    assert "Traceback" not in out.stderr
