@@ -30,6 +30,8 @@ class InstitutionRow(Base):
     name_pinyin: Mapped[str] = mapped_column(String(800), default="")
     name_initials: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(40), default="plugin")
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    """No longer shipped or imported since this day: kept with its history, refused for new selections."""
     __table_args__ = (Index("ix_institutions_city_town", "city", "town"),)
 
 
