@@ -7,12 +7,14 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from yibao.core.platform import Platform, Settings
 
+from . import graphiql
 from .build import schema
+from .error_types import check_error_codes
 from .context import Context
 from .types import City
 
@@ -23,6 +25,9 @@ class YibaoGraphQL(GraphQL):
         self.platform = platform
         self.cities = City.directory(platform.plugins)
 
+    async def render_graphql_ide(self, request: Any) -> Any:
+        return graphiql.page()  # packaged assets, never a CDN (schema/graphiql.py)
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(platform=self.platform, headers=request.headers, cities=self.cities,
                        request=request, response=response)
@@ -30,6 +35,7 @@ class YibaoGraphQL(GraphQL):
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None, *, freeze_gc: bool = False) -> Starlette:
     platform = platform or Platform(settings or Settings.from_env())
+    check_error_codes(platform.plugins)
     graphql = YibaoGraphQL(platform)
 
     async def healthz(_request: Request) -> JSONResponse:
@@ -50,6 +56,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Mount(graphiql.ASSETS_PATH, graphiql.assets()),
         ],
         lifespan=lifespan,
     )

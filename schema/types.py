@@ -147,14 +147,14 @@ class Application(Node):
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
-        selection = a.details.get("selectionId")
+        selection = a.selection_id
         return cls(
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
             calendar_fallback=a.calendar_fallback, overdue=a.overdue_on(today) if today else False,
             materials=list(a.materials),
-            substitutions=[SubstitutionUsed(requirement=s.get("requirement", ""), substitute=s.get("substitute", ""),
-                                            consequence=s.get("consequence")) for s in a.substitutions],
+            substitutions=[SubstitutionUsed(requirement=s.requirement, substitute=s.substitute,
+                                            consequence=s.consequence) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
             events=[ApplicationEvent.from_domain(e) for e in a.events],
         )

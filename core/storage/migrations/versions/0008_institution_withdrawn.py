@@ -5,7 +5,7 @@ withdrawn instead of being kept as current or deleted: history and existing sele
 pointing at it, new selections are refused (INSTITUTION_WITHDRAWN), lists leave it out by default.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0006
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0002'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
