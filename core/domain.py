@@ -127,6 +127,8 @@ class Institution:
     specialties: tuple[str, ...] = ()
     services: tuple[SelectionKind, ...] = (SelectionKind.GENERAL_OUTPATIENT,)
     id: int | None = None
+    withdrawn_on: date | None = None
+    """The day it stopped being shipped or imported (reference data lifecycle); None while current."""
     networks: tuple[NetworkMembership, ...] = ()
 
     def in_network(self, ref: NetworkRef) -> bool:

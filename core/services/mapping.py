@@ -36,6 +36,7 @@ def institution(row: InstitutionRow) -> Institution:
         tags=tuple(row.tags or ()),
         specialties=tuple(row.specialties or ()),
         services=tuple(SelectionKind(s) for s in row.services or ()),
+        withdrawn_on=row.withdrawn_on,
         networks=tuple(NetworkMembership(NetworkKind(n["kind"]), n["id"], n.get("name") or "")
                        for n in row.networks or ()),
     )

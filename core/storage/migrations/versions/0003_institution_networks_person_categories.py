@@ -1,7 +1,7 @@
 """institution networks, person categories
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0008
 Create Date: 2026-11-23 09:40:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0003'
-down_revision = '0002'
+down_revision = '0008'  # re-chained after main's 0006 → 0008 (the integrator may re-chain)
 branch_labels = None
 depends_on = None
 
