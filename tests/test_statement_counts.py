@@ -22,14 +22,14 @@ COVERAGE = """query($id: String!) { coverage(idNumber: $id, on: "2026-04-15") { 
 # Statements per backend: PostgreSQL's writes add pg_notify for live application events (SC-3).
 # A change that moves a count must update it here, saying why in its commit (the failure lists them).
 EXPECTED = {
-    # persons, periods, totalCount, then the loaders: selections, applications, their events and substitutes
-    "persons page": {"sqlite": 7, "postgresql": 7},
-    "person with selections": {"sqlite": 6, "postgresql": 6},
+    # persons, periods, categories, totalCount, then the loaders: selections, applications, their events and substitutes
+    "persons page": {"sqlite": 8, "postgresql": 8},
+    "person with selections": {"sqlite": 7, "postgresql": 7},
     "institutions search": {"sqlite": 2, "postgresql": 2},  # the page and totalCount
-    "coverage": {"sqlite": 4, "postgresql": 4},
-    "first choice": {"sqlite": 14, "postgresql": 16},
-    "change": {"sqlite": 17, "postgresql": 19},
-    "submitApplication": {"sqlite": 9, "postgresql": 10},  # GD-14 with 个人承诺书: one substitute row
+    "coverage": {"sqlite": 5, "postgresql": 5},
+    "first choice": {"sqlite": 15, "postgresql": 17},
+    "change": {"sqlite": 18, "postgresql": 20},
+    "submitApplication": {"sqlite": 10, "postgresql": 11},  # GD-14 with 个人承诺书: one substitute row
 }
 
 
