@@ -58,6 +58,9 @@ def institutions_from_csv(text: str, city: str) -> list[Institution]:
         row: dict = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         for column in CSV_LISTS:
             row[column] = [v.strip() for v in row.get(column, "").split(";") if v.strip()]
+        # networks: "KIND:id:name" entries separated by ';' (the name may be left out)
+        row["networks"] = [dict(zip(("kind", "id", "name"), v.strip().split(":", 2)))
+                           for v in row.get("networks", "").split(";") if v.strip()]
         row = {k: v for k, v in row.items() if v not in ("", [])}
         rows.append(institution_from_dict(row, city))
     return rows

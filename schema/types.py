@@ -1,13 +1,14 @@
 """GraphQL object types. Built from core.domain values; every leaf field is synchronous."""
 
 import datetime
+import enum
 from collections.abc import Awaitable, Callable
 from typing import Optional
 
 import strawberry
 from strawberry.types import Info
 
-from yibao.core import domain
+from yibao.core import domain, ids
 from yibao.core.plugins import PluginHost, PluginInfo
 from yibao.core.services.applications import Application as ApplicationValue
 from yibao.core.services.applications import ApplicationStatus as ApplicationStatusEnum
@@ -17,6 +18,7 @@ from yibao.core.settings import env_name
 
 from . import globalid
 from .catalogue_types import ServiceItem
+from .describe import describe_values
 from .error_types import ErrorCode, UserError  # noqa: F401  (re-exported)
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
@@ -55,6 +57,16 @@ class PersonCategoryPeriod:
     valid_from: datetime.date = strawberry.field(description="开始日期。First day.")
     valid_to: datetime.date = strawberry.field(description="结束日期（长期为2099-12-31）。Last day (2099-12-31 when open).")
     active: bool = strawberry.field(description="业务日期当天是否有效。Whether it is in force on the business date.")
+
+
+DocumentTypeValue = enum.Enum(  # type: ignore[misc]
+    "DocumentType", {code: code for code in (ids.RESIDENT_ID, *ids.OTHER_DOCUMENTS)})
+DocumentType = strawberry.enum(
+    DocumentTypeValue, description="证件类型（ID-1），一个封闭的集合。Identity document type (ID-1), a closed set.")
+describe_values(DocumentType, {
+    ids.RESIDENT_ID: "居民身份证（18位，带校验位）。Resident ID card (18 characters with a check character).",
+    **{code: f"{zh}。{en[0].upper()}{en[1:]}." for code, (zh, en, _) in ids.OTHER_DOCUMENTS.items()},
+})
 
 
 @strawberry.interface(description="An object with an opaque global id, fetchable through `node(id:)`.")
@@ -247,7 +259,8 @@ class SchemePeriod:
 @strawberry.type(description="参保人: an insured person.")
 class Person(Node):
     id_number: str = strawberry.field(description="Masked (4407**********1234) unless the caller may see it (ID-2)")
-    document_type: str
+    document_type: DocumentType = strawberry.field(
+        description="证件类型（ID-1）。The identity document type (ID-1).")
     name: str
     city: City
     scheme: Optional[Scheme] = strawberry.field(description="The scheme in force on the business date")
@@ -282,7 +295,7 @@ class Person(Node):
         period = p.scheme_period_on(today)
         return cls(
             id=strawberry.ID(globalid.encode("Person", p.id)), id_number=r.shown_id_number,
-            document_type=p.document_type, name=p.name, city=cities[p.city], scheme=period.scheme if period else None,
+            document_type=DocumentTypeValue(p.document_type), name=p.name, city=cities[p.city], scheme=period.scheme if period else None,
             tier=period.tier if period else None, insured_since=p.insured_since,
             scheme_history=[SchemePeriod(scheme=s.scheme, tier=s.tier, valid_from=s.valid_from, valid_to=s.valid_to)
                             for s in p.schemes],

@@ -150,7 +150,7 @@ async def test_an_import_replaces_an_institutions_memberships(yibao_client, yiba
         (SK_B, [{"kind": "MEDICAL_GROUP", "id": "G-2", "name": "二号集团"}])]
 
 
-def test_yibao_institutions_import_reads_networks_and_refuses_an_unknown_kind_clearly(tmp_path):
+def test_yibao_institutions_import_reads_networks_and_refuses_an_unknown_kind_with_a_coded_error(tmp_path):
     import json
     import os
     import sqlite3
@@ -180,5 +180,16 @@ def test_yibao_institutions_import_reads_networks_and_refuses_an_unknown_kind_cl
     bad.write_text(json.dumps([{"code": "H44039900010", "name": "坏", "level": "LEVEL_1_OR_BELOW", "category": "诊所",
                                 "networks": [{"kind": "GROUPX", "id": "1"}]}]))
     out = run("institutions", "import", str(bad), "--city", "shenzhen")
-    assert out.returncode == 1 and "INVALID_INSTITUTIONS" in out.stderr and "GROUPX" in out.stderr
+    assert out.returncode == 1 and out.stderr.startswith("INVALID_INSTITUTIONS") and "GROUPX" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_the_csv_import_format_carries_networks():
+    from yibao.core.reference import institutions_from_csv
+
+    text = ("code,name,level,category,division_code,town,networks\n"
+            "H44999900011,甲社康二,LEVEL_1_OR_BELOW,社区健康服务中心,449999,甲街道,"
+            "SETTLEMENT_HOSPITAL:H44999900001:网络医院;MEDICAL_ALLIANCE:MA-1\n")
+    [inst] = institutions_from_csv(text, CITY)
+    assert [(m.kind, m.id, m.name) for m in inst.networks] == [
+        (NetworkKind.SETTLEMENT_HOSPITAL, HOSPITAL, "网络医院"), (NetworkKind.MEDICAL_ALLIANCE, "MA-1", "")]

@@ -66,6 +66,7 @@ async def upsert_institutions(session: AsyncSession, items: Iterable[Institution
         row.name_pinyin, row.name_initials, row.source = full, initials, source
         row.withdrawn_on = None  # shipped or imported again: current again
         row.networks = [{"kind": m.kind.value, "id": m.id, "name": m.name} for m in inst.networks]
+        row.withdrawn_on = None  # shipped or imported again: current again
         if inst.code not in existing and inst.code not in written:
             session.add(row)
         written[inst.code] = row
