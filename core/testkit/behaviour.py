@@ -21,7 +21,9 @@ from yibao.core.domain import (
     Channel,
     Institution,
     InstitutionLevel,
+    CategoryPeriod,
     Person,
+    PersonCategory,
     PersonInput,
     Scheme,
     SchemePeriod,
@@ -291,9 +293,11 @@ def _flat(results: Any) -> list:
 
 
 def _generated_persons(run: _Run) -> list[Person]:
-    def person(name: str, born: date, *periods: SchemePeriod, document: str = "RESIDENT_ID") -> Person:
+    def person(name: str, born: date, *periods: SchemePeriod, document: str = "RESIDENT_ID",
+               categories: tuple[CategoryPeriod, ...] = ()) -> Person:
         number = make_id_number(_division(run), born.strftime("%Y%m%d"), 1) if document == "RESIDENT_ID" else "E12345678"
-        return Person(id=0, id_number=number, name=name, city=run.city, schemes=periods, document_type=document)
+        return Person(id=0, id_number=number, name=name, city=run.city, schemes=periods, document_type=document,
+                      categories=categories)
 
     on, since = run.on, date(2015, 1, 1)
     changed = run.on - timedelta(days=45)
@@ -308,6 +312,9 @@ def _generated_persons(run: _Run) -> list[Person]:
                SchemePeriod(Scheme.RESIDENT, changed, tier=2)),
         person("insured later", date(1995, 1, 1), SchemePeriod(Scheme.EMPLOYEE, on + timedelta(days=400))),
         person("passport holder", date(1988, 1, 1), SchemePeriod(Scheme.EMPLOYEE, since), document="PASSPORT"),
+        person("student", date(2006, 9, 1), SchemePeriod(Scheme.RESIDENT, since, tier=1),
+               categories=(CategoryPeriod(PersonCategory.STUDENT, date(on.year - 1, 9, 1)),)),
+        person("turning 14 today", _years_before(on, 14), SchemePeriod(Scheme.RESIDENT, since)),
     ]
 
 
