@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..domain import Agency, Institution, InstitutionFilter, InstitutionLevel
 from ..errors import BadArgument
-from ..pagination import Page, build_page, page_request
+from ..pagination import Page
 from ..storage.tables import AgencyRow, InstitutionRow
 from . import mapping
 
@@ -46,34 +46,10 @@ class Institutions:
         with_total: bool = False,
     ) -> Page[Institution]:
         """IN-2: by city, town, level, category and name (汉字, full pinyin or initials)."""
-        self._check_city(city)
-        request = page_request(first, after, CURSOR_KIND)
-        conditions = [InstitutionRow.city == city]
-        if town:
-            conditions.append(InstitutionRow.town == town)
-        if level:
-            conditions.append(InstitutionRow.level == level.value)
-        if category:
-            conditions.append(InstitutionRow.category == category)
-        term = re.sub(r"[\s']+", "", search or "").lower()
-        if term:
-            if CJK.search(term):
-                conditions.append(InstitutionRow.name.like(_like(term), escape="\\"))
-            else:
-                conditions.append(or_(
-                    InstitutionRow.name_pinyin.like(_like(term), escape="\\"),
-                    InstitutionRow.name_initials.like(_like(term), escape="\\"),
-                    func.lower(InstitutionRow.code).like(_like(term), escape="\\"),
-                ))
-        stmt = select(InstitutionRow).where(*conditions).order_by(InstitutionRow.code).limit(request.first + 1)
-        if request.after:
-            stmt = stmt.where(InstitutionRow.code > request.after)
-        async with self.p.db.read() as session:
-            rows = (await session.scalars(stmt)).all()
-            total = None
-            if with_total:
-                total = await session.scalar(select(func.count()).select_from(InstitutionRow).where(*conditions))
-        return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
+        from .read_path import institution_query, institutions_page
+
+        return await institutions_page(self.p, institution_query(city, town, level, category, search), first, after,
+                                       lists=True, total=with_total)
 
     async def import_institutions(self, city: str, items: list[Institution], source: str) -> int:
         """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list)."""

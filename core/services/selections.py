@@ -372,8 +372,10 @@ class Selections:
 
     async def coverage(self, call: Call, id_number: str, kind: SelectionKind, on: date | None) -> list[Institution]:
         """Where the person may be treated under `kind` on `on` (ZS-5 and the like)."""
+        from .read_path import matching, person_record
+
         day = on or call.today
-        record = await self.p.persons.get(call, id_number)
+        record = await person_record(self.p, call, id_number)  # one statement
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
@@ -381,7 +383,7 @@ class Selections:
         if not effective:
             return []
         filters = self.p.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await self.p.institutions.matching(list(filters or ()))
+        return await matching(self.p, list(filters or ()))  # one statement
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:
