@@ -8,12 +8,15 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.responses import PlainTextResponse
 from strawberry.asgi import GraphQL
+from cross_web import HTTPException
 
 from yibao.core.platform import Platform, Settings
 
 from .build import schema
 from .context import Context
+from .fastpath.http import answer as fast_answer
 from .types import City
 
 
@@ -26,6 +29,24 @@ class YibaoGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(platform=self.platform, headers=request.headers, cities=self.cities,
                        request=request, response=response)
+
+    def _fast_context(self, request: Request) -> Context:
+        return Context(platform=self.platform, headers=request.headers, cities=self.cities, request=request)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            # Issue 9: covered read operations are answered by the compiled plan; everything else,
+            # and every error, by strawberry with the same (already read) request.
+            request = Request(scope, receive)
+            response = await fast_answer(request, self._fast_context)
+            if response is None:
+                try:
+                    response = await self.run(request)
+                except HTTPException as e:
+                    response = PlainTextResponse(e.reason, status_code=e.status_code)
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None, *, freeze_gc: bool = False) -> Starlette:
@@ -42,6 +63,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         if freeze_gc:
             gc.collect()
             gc.freeze()  # start-up objects never move to older generations' scans again
+            # A request allocates a few thousand short-lived objects: collect the young generation
+            # every 50,000 allocations instead of 700 (issue 9: GC was 7% of a persons page).
+            gc.set_threshold(50_000, 20, 20)
         yield
         await platform.stop()
 

@@ -77,8 +77,7 @@ class Reader:
 
     async def fetch(self, sql: Sql, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         if self._sqlite:
-            text, names = sql.for_sqlite()
-            statements.note(text)
+            text, names = sql.for_sqlite()  # counted by SQLAlchemy's cursor event
             result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
             return result.all()
         text, names = sql.for_pg()
