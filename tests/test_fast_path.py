@@ -219,3 +219,73 @@ async def test_a_dead_connection_is_replaced_on_use(pair, yibao_platform):
         await conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     await pair.same(SEARCH, {"q": "shiqi"})
+
+
+def generated_operations(ids: dict, count: int) -> list[tuple[str, str]]:
+    """`count` (query, role) pairs from hypothesis-graphql over the served schema's covered query
+    fields, argument values drawn from meaningful ones (cities, persons, terms, page sizes and bad
+    values); seeded (derandomize) and bounded."""
+    import graphql
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from hypothesis_graphql import queries
+
+    from yibao.schema.build import schema
+
+    dates = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
+    values = {
+        "city": st.sampled_from(["zhongshan", "zhongshan", "jiangmen_kaiping", "shenzhen", "nowhere", ""]),
+        "idNumber": st.sampled_from([*ids.values(), ids["changed"].lower(), "123", ""]),
+        "first": st.sampled_from([1, 2, 5, 20, 100, 0, 101, None]),
+        "after": st.sampled_from([None, None, "bm9wZQ", "cGVyc29uOjE", "aW5zdGl0dXRpb246SDQ0MjAwMTEwMDAx"]),
+        "search": st.sampled_from(["shiqi", "sq", "石岐", "zhongxin", "", None, "%", "h4420"]),
+        "town": st.sampled_from(["石岐街道", "东区街道", None, "nowhere"]),
+        "category": st.sampled_from(["社区卫生服务中心", "医院", None]),
+        "on": dates.map(date.isoformat),
+    }
+
+    def literal(value: object) -> graphql.ValueNode:
+        if value is None:
+            return graphql.NullValueNode()
+        if isinstance(value, int):
+            return graphql.IntValueNode(value=str(value))
+        return graphql.StringValueNode(value=value)
+
+    out: list[tuple[str, str]] = []
+    strategy = queries(schema._schema, fields=["persons", "institutions", "coverage", "cities"],
+                       custom_scalars={"Date": dates.map(lambda d: graphql.StringValueNode(value=d.isoformat()))},
+                       print_ast=lambda doc: doc)
+
+    @settings(max_examples=count, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(doc=strategy, data=st.data())
+    def collect(doc, data) -> None:  # type: ignore[no-untyped-def]
+        class Arguments(graphql.Visitor):
+            def enter_argument(self, node, *_):  # type: ignore[no-untyped-def]
+                drawn = values.get(node.name.value)
+                if drawn is None:
+                    return None
+                return graphql.ArgumentNode(name=node.name, value=literal(data.draw(drawn)))
+
+        query = graphql.print_ast(graphql.visit(doc, Arguments()))
+        role = data.draw(st.sampled_from(["anonymous", "integrator", "admin", "agency-zhongshan", "agency-kaiping",
+                                          "institution-zhongshan", "person", "proxy-kp"]))
+        out.append((query, role))
+
+    collect()
+    return out
+
+
+async def test_generated_operations_match_graphql_core(pair):
+    """Differential: hypothesis-graphql operations, each role; bodies (data and errors) identical."""
+    tokens = roles(pair.client, pair.ids)
+    covered = 0
+    operations = generated_operations(pair.ids, 80)
+    for query, role in operations:
+        answered = await pair.direct(query, None, tokens[role])
+        fast, slow = await pair.both(query, None, tokens[role])
+        assert fast == slow, query
+        if answered is not fastpath.NOT_COVERED:
+            covered += 1
+            assert slow == {"data": answered}, query
+    assert covered >= len(operations) // 4, covered  # the comparison exercised the fast path itself
