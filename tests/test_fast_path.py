@@ -289,3 +289,17 @@ async def test_generated_operations_match_graphql_core(pair):
             covered += 1
             assert slow == {"data": answered}, query
     assert covered >= len(operations) // 4, covered  # the comparison exercised the fast path itself
+
+
+async def test_a_first_choice_sends_a_bounded_number_of_statements(yibao_client, zhongshan, new_id):
+    """selectInstitution (first choice): the person, periods and selections in one locked statement.
+    Issue 9 asks for at most 8; this pins today's count so it can only go down."""
+    from .support import SELECT
+
+    pid = new_id()
+    await zhongshan.register(pid, on=TODAY)
+    payload = {"idNumber": pid, "kind": "GENERAL_OUTPATIENT", "institutionCode": SHIQI_CENTRE, "channel": "YUEYIBAO"}
+    with StatementCounter() as c:
+        r = await yibao_client(SELECT, {"input": payload}, token=zhongshan.person_token(pid), today=TODAY)
+    assert r.errors is None and r.data["selectInstitution"]["errors"] == []
+    assert c.count <= 12, c.statements  # 10 on SQLite; PostgreSQL adds two pg_notify (live events)

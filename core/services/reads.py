@@ -26,10 +26,13 @@ INSTITUTION_LISTS = ", i.tags, i.specialties, i.services"
 _N_PERSON, _N_PERIOD, _N_SELECTION = 6, 5, 12
 
 
-def _people_sql(where: str, limit: bool, selections: bool, lists: bool) -> Sql:
+def _people_sql(where: str, limit: bool, selections: bool, lists: bool, lock: bool = False) -> Sql:
     inst = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
     cte = (f"WITH p AS (SELECT id, id_number, document_type, name, city, insured_since FROM persons "
-           f"WHERE {where} ORDER BY id{' LIMIT :limit' if limit else ''}) ")
+           f"WHERE {where} ORDER BY id{' LIMIT :limit' if limit else ''}{' FOR UPDATE' if lock else ''}) ")
+    if lock:  # SQLite has no FOR UPDATE: its write transactions begin IMMEDIATE (storage/database.py)
+        plain = _people_sql(where, limit, selections, lists)
+        return Sql(plain.text, pg=cte + plain.text.split(") ", 1)[1])
     if not selections:
         return Sql(cte + f"SELECT {_PERSON}, {_PERIOD} FROM p LEFT JOIN scheme_periods sp ON sp.person_id = p.id "
                          "ORDER BY p.id, sp.valid_from, sp.id")
@@ -44,6 +47,7 @@ _PAGE = {(sel, lists): _people_sql("city = :city AND id > :after", True, sel, li
          for sel in (False, True) for lists in (False, True)}
 _ONE = {(sel, lists): _people_sql("id_number = :id_number", False, sel, lists)
         for sel in (False, True) for lists in (False, True)}
+_LOCKED = {lists: _people_sql("id_number = :id_number", False, True, lists, lock=True) for lists in (False, True)}
 _COUNT_PERSONS = Sql("SELECT count(*) FROM persons WHERE city = :city")
 
 
@@ -211,6 +215,13 @@ async def person_by_id_number(reader: Reader, id_number: str, *, selections: boo
     """One person with periods (and selections with institutions), in one statement."""
     rows = await reader.fetch(_ONE[(selections, lists)], {"id_number": id_number})
     found = _fold(rows, selections, lists)
+    return found[0] if found else None
+
+
+async def person_for_update(reader: Reader, id_number: str) -> LoadedPerson | None:
+    """In a write transaction: the person row locked (PostgreSQL: FOR UPDATE, serialising requests
+    about one person), with periods and every selection with its institution; one statement."""
+    found = _fold(await reader.fetch(_LOCKED[True], {"id_number": id_number}), True, True)
     return found[0] if found else None
 
 

@@ -39,7 +39,9 @@ from .applications import (
     load_many,
     open_application,
 )
-from .persons import _flatten, load_person, selections_of
+from ..storage.reader import Reader
+from .persons import _flatten, load_person
+from .reads import person_for_update
 
 if TYPE_CHECKING:
     from ..platform import Call, Platform
@@ -108,7 +110,9 @@ class Selections:
 
     async def _plan(self, session: AsyncSession, call: Call, data: SelectInput) -> _Plan | SelectionResult:
         """Load what the rules need and ask them; raises Refused with every reason at once."""
-        found = await load_person(session, data.id_number, lock=True)
+        # one statement: the person locked, with scheme periods and every selection (issue 9)
+        loaded = await person_for_update(await Reader.of_session(session, self.p.db.sqlite), ids.normalize(data.id_number))
+        found = (None, loaded.person) if loaded is not None else None
         if found is not None:
             access.check_person_access(call.actor, found[1].city, found[1].id_number)
         inst_row = await session.scalar(
@@ -128,7 +132,7 @@ class Selections:
             repeat = await self._repeat(session, person.id, data.idempotency_key)
             if repeat is not None:
                 return repeat
-        history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+        history = [s for s in loaded.selections or () if s.kind is data.kind]  # type: ignore[union-attr]
         replaces, structural = self._replaced(call, data, history)
         errors += structural
         if errors:
@@ -207,7 +211,8 @@ class Selections:
         await add_event(self.p, session, call, app, ApplicationStatus.APPROVED,
                         None if reviewed else request.channel)
         await session.flush()
-        return await self._result(session, row.id)
+        # the selection as written (its institution already loaded), the application as stored
+        return SelectionResult(mapping.selection(row, plan.institution), (await load_many(session, [app.id]))[app.id])
 
     def _replaced(
         self, call: Call, data: SelectInput, history: list[Selection]

@@ -70,12 +70,23 @@ def _is_dead(exc: BaseException) -> bool:
 class Reader:
     """Runs `Sql` on one pooled connection (one per request); see `Database.reader()`."""
 
-    def __init__(self, conn: AsyncConnection, sqlite: bool):
+    def __init__(self, conn: AsyncConnection, sqlite: bool, *, in_transaction: bool = False):
         self._conn = conn
         self._sqlite = sqlite
+        self._in_transaction = in_transaction
         self._driver: Any = None
 
+    @classmethod
+    async def of_session(cls, session: Any, sqlite: bool) -> Reader:
+        """A reader inside a write session's transaction (statements go through SQLAlchemy, so the
+        transaction is begun and row locks are held until it ends)."""
+        return cls(await session.connection(), sqlite, in_transaction=True)
+
     async def fetch(self, sql: Sql, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        if self._in_transaction and not self._sqlite:
+            text, names = sql.for_pg()  # the asyncpg dialect's paramstyle is numeric_dollar ($1)
+            result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
+            return result.all()
         if self._sqlite:
             text, names = sql.for_sqlite()  # counted by SQLAlchemy's cursor event
             result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
