@@ -7,14 +7,15 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
 from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 
 from yibao.core.platform import Platform, Settings
 
-from .build import schema
+from . import graphiql
+from .build import schema_for
 from .context import Context
 from .fastpath.http import answer as fast_answer
 from .types import City
@@ -22,10 +23,13 @@ from .types import City
 
 class YibaoGraphQL(GraphQL):
     def __init__(self, platform: Platform, *, fast_path: bool = True):
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema_for(platform.plugins), graphql_ide="graphiql")
         self.platform = platform
         self.fast_path = fast_path
         self.cities = City.directory(platform.plugins)
+
+    async def render_graphql_ide(self, request: Any) -> Any:
+        return graphiql.page()  # packaged assets, never a CDN (schema/graphiql.py)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(platform=self.platform, headers=request.headers, cities=self.cities,
@@ -39,7 +43,7 @@ class YibaoGraphQL(GraphQL):
             # Issue 9: covered read operations are answered by the compiled plan; everything else,
             # and every error, by strawberry with the same (already read) request.
             request = Request(scope, receive)
-            response = await fast_answer(request, self._fast_context)
+            response = await fast_answer(self.schema, request, self._fast_context)
             if response is None:
                 try:
                     response = await self.run(request)
@@ -77,6 +81,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Mount(graphiql.ASSETS_PATH, graphiql.assets()),
         ],
         lifespan=lifespan,
     )

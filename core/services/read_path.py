@@ -19,14 +19,16 @@ from .persons import CURSOR_KIND as PERSON_CURSOR
 from .persons import LIST_ROLES, PersonRecord
 
 if TYPE_CHECKING:
-    from ..platform import Call, Platform
+    from ..call import Call
+    from ..plugins import PluginHost
+    from ..storage.database import Database
 
 
-async def persons_page(p: Platform, call: Call, city: str, first: int | None, after: str | None, *,
+async def persons_page(db: Database, plugins: PluginHost, call: Call, city: str, first: int | None, after: str | None, *,
                        selections: bool, lists: bool, total: bool) -> Page[PersonRecord]:
     """Persons of a city for listing roles, ID numbers masked per ID-2; one statement (two with total)."""
     access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
-    p.institutions._check_city(city)
+    plugins.check_city(city)
     request = page_request(first, after, PERSON_CURSOR)
     start = after_id(request)
 
@@ -35,18 +37,18 @@ async def persons_page(p: Platform, call: Call, city: str, first: int | None, af
         count = await reads.count_persons(reader, city) if total else None
         return found, count
 
-    loaded, count = await p.db.run_read(work)
+    loaded, count = await db.run_read(work)
     records = [PersonRecord(lp.person, access.shown_id_number(call.actor, lp.person.city, lp.person.id_number),
                             lp.selections) for lp in loaded]
     return build_page(records, request, PERSON_CURSOR, lambda rec: rec.person.id, count)
 
 
-async def person_record(p: Platform, call: Call, id_number: str, *, selections: bool = True) -> PersonRecord | None:
+async def person_record(db: Database, call: Call, id_number: str, *, selections: bool = True) -> PersonRecord | None:
     """One person as `call` may see them (ID-2), with selections; one statement."""
     from .. import ids
 
     access.check_person_claim(call.actor, id_number)
-    loaded = await p.db.run_read(
+    loaded = await db.run_read(
         lambda reader: reads.person_by_id_number(reader, ids.normalize(id_number), selections=selections))
     if loaded is None:
         return None
@@ -63,19 +65,19 @@ def institution_query(city: str, town: str | None, level: InstitutionLevel | str
                                   category=category or None, term=term or None, cjk=bool(CJK.search(term)))
 
 
-async def institutions_page(p: Platform, q: reads.InstitutionQuery, first: int | None, after: str | None, *,
+async def institutions_page(db: Database, plugins: PluginHost, q: reads.InstitutionQuery, first: int | None, after: str | None, *,
                             lists: bool, total: bool) -> Page[Institution]:
     """IN-2 search: one statement (two with total)."""
-    p.institutions._check_city(q.city)
+    plugins.check_city(q.city)
     request = page_request(first, after, INSTITUTION_CURSOR)
-    found, count = await p.db.run_read(
+    found, count = await db.run_read(
         lambda reader: reads.institution_page(reader, q, request.after, request.first + 1, lists=lists, total=total))
     return build_page(found, request, INSTITUTION_CURSOR, lambda i: i.code, count)
 
 
-async def matching(p: Platform, filters: list[InstitutionFilter]) -> list[Institution]:
+async def matching(db: Database, filters: list[InstitutionFilter]) -> list[Institution]:
     """Coverage filters (from the city's coverage hook) resolved in one statement."""
-    rows = await p.db.run_read(lambda reader: reads.institutions_matching(reader, filters))
+    rows = await db.run_read(lambda reader: reads.institutions_matching(reader, filters))
     return [i for i in rows if any(_accepts(f, i) for f in filters)]
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access, ids
 from ..auth import Role
+from ..call import Call
+from ..cityhooks import CityHookCalls
 from ..domain import (
     OPEN_END,
     Channel,
@@ -27,8 +28,11 @@ from ..domain import (
     SelectionStatus,
     Slot,
 )
-from ..errors import Refused, UserError, not_found
+from ..errors import Refused, UserError, apply_overrides, flatten, not_found
+from ..events import ApplicationEventBus
 from ..periods import day_before
+from ..plugins import PluginHost
+from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import mapping
 from .applications import (
@@ -40,11 +44,10 @@ from .applications import (
     open_application,
 )
 from ..storage.reader import Reader
-from .persons import _flatten, load_person
+from .catalogue import ServiceCatalogue
+from .institutions import Institutions
+from .persons import Persons, load_person
 from .reads import person_for_update
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
 
 SELECT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 END_ROLES = {Role.AGENCY}
@@ -68,24 +71,50 @@ class SelectionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SelectionPreview:
+    """What `select` would do now, from a dry run (nothing written)."""
+
+    institution: Institution | None
+    slot: Slot | None
+    effective_from: date | None
+    """None when the request would wait for staff review (the approval day decides)."""
+    replaces: Selection | None
+    needs_review: bool
+    repeat: SelectionResult | None
+    """The first answer, when the idempotency key was used before."""
+
+
+class _DryRun(Exception):
+    def __init__(self, preview: SelectionPreview):
+        super().__init__("dry run")
+        self.preview = preview
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
     person: Person
     institution: Institution
     slot: Slot | None
     request: SelectionRequest
-    hooks: Any
+    hooks: CityHookCalls
 
 
 class Selections:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database, plugins: PluginHost, catalogue: ServiceCatalogue, events: ApplicationEventBus,
+                 persons: Persons, institutions: Institutions):
+        self.db = db
+        self.plugins = plugins
+        self.catalogue = catalogue
+        self.events = events
+        self.persons = persons
+        self.institutions = institutions
 
     # -- select ---------------------------------------------------------------------------------
 
     async def select(self, call: Call, data: SelectInput) -> SelectionResult:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, SELECT_ROLES, "make selections")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             plan = await self._plan(session, call, data)
             if isinstance(plan, SelectionResult):
                 return plan  # a repeated idempotency key: the first answer
@@ -95,6 +124,33 @@ class Selections:
                 return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
             app = await self._open(session, call, plan, data, review=False)
             return await self._write(session, call, plan, app)
+
+    # -- dry run (selectionOptions, selectInstitution(dryRun: true)) ---------------------------------
+
+    async def preview(self, call: Call, data: SelectInput) -> SelectionPreview:
+        """`select` without writing: the same checks, plan and city hooks, then the transaction is
+        rolled back (a private exception leaves `db.write()`), so even an accidental write is undone.
+        Raises Refused with every reason at once, exactly as `select` would."""
+        access.check_person_claim(call.actor, data.id_number)
+        access.require_roles(call.actor, SELECT_ROLES, "make selections")
+        try:
+            async with self.db.write() as session:
+                plan = await self._plan(session, call, data)
+                if isinstance(plan, SelectionResult):  # a repeated idempotency key: the first answer
+                    raise _DryRun(SelectionPreview(None, None, None, None, False, plan))
+                review = bool(plan.hooks.yibao_selection_needs_review(request=plan.request))
+                raise _DryRun(SelectionPreview(
+                    plan.institution, plan.slot, None if review else self._starts(plan), plan.request.replaces,
+                    review, None))
+        except _DryRun as done:
+            return done.preview
+
+    @staticmethod
+    def _starts(plan: _Plan) -> date:
+        """When the planned selection takes effect: the city decides (e.g. ZS-2/ZS-3, KP-4)."""
+        if plan.request.replaces is None:
+            return plan.hooks.yibao_first_choice_effective_date(request=plan.request)
+        return plan.hooks.yibao_change_effective_date(request=plan.request)
 
     async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> Selection:
         """A reviewer approves a selection application: the city's rules apply as of the approval day."""
@@ -111,7 +167,7 @@ class Selections:
     async def _plan(self, session: AsyncSession, call: Call, data: SelectInput) -> _Plan | SelectionResult:
         """Load what the rules need and ask them; raises Refused with every reason at once."""
         # one statement: the person locked, with scheme periods and every selection (issue 9)
-        loaded = await person_for_update(await Reader.of_session(session, self.p.db.sqlite), ids.normalize(data.id_number))
+        loaded = await person_for_update(await Reader.of_session(session, self.db.sqlite), ids.normalize(data.id_number))
         found = (None, loaded.person) if loaded is not None else None
         if found is not None:
             access.check_person_access(call.actor, found[1].city, found[1].id_number)
@@ -138,7 +194,7 @@ class Selections:
         if errors:
             raise Refused(errors)
         inst = mapping.institution(inst_row)  # type: ignore[arg-type]
-        hooks = self.p.plugins.city(person.city)
+        hooks = self.plugins.city(person.city)
         slots = tuple(hooks.yibao_selection_slots(person=person, kind=data.kind, today=call.today) or ())
         slot, implicit, ambiguous = self._slot(call.today, inst, slots, history, replaces)
         errors += ambiguous
@@ -146,7 +202,10 @@ class Selections:
             person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
         )
-        errors += _flatten(hooks.yibao_validate_selection(request=request))
+        errors += flatten(hooks.yibao_validate_selection(request=request))
+        if errors:
+            # A city silences or rewords default refusals in its own terms (yibao_refusal_overrides).
+            errors = apply_overrides(errors, flatten(hooks.yibao_refusal_overrides(request=request)))
         if errors:
             raise Refused(_unique(errors))
         return _Plan(person, inst, slot, request, hooks)
@@ -168,11 +227,11 @@ class Selections:
         item_code = SELECTION_ITEMS[data.kind]
         due = None
         if review:
-            item = await self.p.catalogue.item(item_code, plan.person.city)
-            due = await self.p.application_flow.due(item, call.today, data.channel)  # type: ignore[arg-type]
+            item = await self.catalogue.item(item_code, plan.person.city)
+            due = await self.catalogue.due(item, call.today, data.channel)  # type: ignore[arg-type]
         replaces = plan.request.replaces
         return await open_application(
-            self.p, session, call, person_id=plan.person.id, city=plan.person.city, item_code=item_code,
+            self.events, session, call, person_id=plan.person.id, city=plan.person.city, item_code=item_code,
             channel=data.channel, idempotency_key=data.idempotency_key if review else None,
             due_date=due.date if due else call.today, due_note=(due.note_zh or None) if due else None,
             calendar_fallback=due.fallback if due else False,
@@ -183,12 +242,9 @@ class Selections:
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
                      reviewed: bool = False) -> SelectionResult:
-        request, hooks = plan.request, plan.hooks
+        request = plan.request
         replaces = request.replaces
-        if replaces is None:
-            starts = hooks.yibao_first_choice_effective_date(request=request)
-        else:
-            starts = hooks.yibao_change_effective_date(request=request)
+        starts = self._starts(plan)
         row = SelectionRow(
             person_id=plan.person.id, kind=request.kind.value, slot=(plan.slot.key if plan.slot else request.kind.value),
             institution_id=plan.institution.id, scheme=(request.scheme.value if request.scheme else None),
@@ -208,7 +264,7 @@ class Selections:
                         {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
                          "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
         app.details = {**app.details, "selectionId": row.id}
-        await add_event(self.p, session, call, app, ApplicationStatus.APPROVED,
+        await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
                         None if reviewed else request.channel)
         await session.flush()
         # the selection as written (its institution already loaded), the application as stored
@@ -277,14 +333,14 @@ class Selections:
     async def withdraw(self, call: Call, selection_id: int) -> SelectionResult:
         """ZS-4 reading: a change not yet effective may be withdrawn; the old record runs on."""
         access.require_roles(call.actor, SELECT_ROLES, "withdraw selections")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row, person = await self._load_for_update(session, call, selection_id)
             current = await self._result(session, row.id)
             errors: list[UserError] = []
             if current.selection.status_on(call.today) is not SelectionStatus.PENDING:
                 errors.append(UserError("NOT_PENDING", "只能撤回尚未生效的变更",
                                         "only a change that is not yet in effect can be withdrawn", ("selectionId",)))
-            errors += _flatten(self.p.plugins.city(person.city).yibao_validate_withdrawal(
+            errors += flatten(self.plugins.city(person.city).yibao_validate_withdrawal(
                 selection=current.selection, today=call.today))
             if errors:
                 raise Refused(errors)
@@ -294,14 +350,14 @@ class Selections:
                 await self._restore_end(session, call, row)
             if row.application_id is not None:
                 app = await session.get(ApplicationRow, row.application_id)
-                await add_event(self.p, session, call, app, ApplicationStatus.WITHDRAWN, None)  # type: ignore[arg-type]
+                await add_event(self.events, session, call, app, ApplicationStatus.WITHDRAWN, None)  # type: ignore[arg-type]
             await session.flush()
             return await self._result(session, row.id)
 
     async def end(self, call: Call, selection_id: int, reason: str) -> SelectionResult:
         """Agency ends a record as of today (e.g. KP-6: an old-scheme selection)."""
         access.require_roles(call.actor, END_ROLES | {Role.ADMIN}, "end selections")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row, person = await self._load_for_update(session, call, selection_id)
             access.check_city_role(call.actor, person.city, END_ROLES, "end selections")
             current = await self._result(session, row.id)
@@ -325,7 +381,7 @@ class Selections:
 
     async def get(self, call: Call, selection_id: int) -> SelectionResult | None:
         access.require_token(call.actor)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(SelectionRow, selection_id)
             if row is None:
                 return None
@@ -380,15 +436,15 @@ class Selections:
         from .read_path import matching, person_record
 
         day = on or call.today
-        record = await person_record(self.p, call, id_number)  # one statement
+        record = await person_record(self.db, call, id_number)  # one statement
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
         effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
         if not effective:
             return []
-        filters = self.p.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await matching(self.p, list(filters or ()))  # one statement
+        filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
+        return await matching(self.db, list(filters or ()))  # one statement
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:

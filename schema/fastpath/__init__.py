@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from ..build import schema as _strawberry_schema
@@ -24,7 +24,7 @@ from .plan import NotCovered, Plan, compile_plan
 NOT_COVERED: Any = object()
 """Returned when graphql-core must execute the request."""
 
-_PLANS: OrderedDict[tuple[int, str | None], tuple[DocumentNode, Plan | None]] = OrderedDict()
+_PLANS: OrderedDict[tuple[int, int, str | None], tuple[DocumentNode, Plan | None]] = OrderedDict()
 _MAX_PLANS = 512
 
 
@@ -42,24 +42,28 @@ class Run:
         self.args = args
 
 
-def plan_for(document: DocumentNode, operation_name: str | None) -> Plan | None:
-    key = (id(document), operation_name)
+def plan_for(document: DocumentNode, operation_name: str | None, schema: GraphQLSchema | None = None) -> Plan | None:
+    gql = schema or _strawberry_schema._schema
+    key = (id(gql), id(document), operation_name)
     cached = _PLANS.get(key)
     if cached is not None and cached[0] is document:
         return cached[1]
-    plan = compile_plan(_strawberry_schema._schema, document, operation_name)
+    plan = compile_plan(gql, document, operation_name)
     _PLANS[key] = (document, plan)  # holding the document keeps its id from being reused
     if len(_PLANS) > _MAX_PLANS:
         _PLANS.popitem(last=False)
     return plan
 
 
-async def execute(document: DocumentNode, variables: dict | None, operation_name: str | None, context: Any) -> Any:
-    """The operation's `data`, or NOT_COVERED (nothing was answered; run graphql-core instead)."""
-    plan = plan_for(document, operation_name)
+async def execute(document: DocumentNode, variables: dict | None, operation_name: str | None, context: Any,
+                  schema: GraphQLSchema | None = None) -> Any:
+    """The operation's `data`, or NOT_COVERED (nothing was answered; run graphql-core instead).
+
+    `schema` is the served graphql-core schema (default: the installed plugins' schema)."""
+    gql = schema or _strawberry_schema._schema
+    plan = plan_for(document, operation_name, gql)
     if plan is None:
         return NOT_COVERED
-    gql = _strawberry_schema._schema
     try:
         coerced = get_variable_values(gql, plan.operation.variable_definitions or (), variables or {})
         if isinstance(coerced, list):

@@ -63,7 +63,7 @@ def persons(plan: FieldPlan) -> Root:
     async def run(r: Any) -> Any:
         args = _args(plan, r)
         gate(r, args)
-        page = await read_path.persons_page(r.platform, r.call, args["city"], args.get("first"), args.get("after"),
+        page = await read_path.persons_page(r.platform.db, r.platform.plugins, r.call, args["city"], args.get("first"), args.get("after"),
                                             selections=selections, lists=lists, total=total)
         return build(page, r)
     return run
@@ -84,7 +84,7 @@ def institutions(plan: FieldPlan) -> Root:
         r.context.check_request()
         q = read_path.institution_query(args["city"], args.get("town"), args.get("level"), args.get("category"),
                                         args.get("search"))
-        page = await read_path.institutions_page(r.platform, q, args.get("first"), args.get("after"),
+        page = await read_path.institutions_page(r.platform.db, r.platform.plugins, q, args.get("first"), args.get("after"),
                                                  lists=lists, total=total)
         return build(page, r)
     return run
