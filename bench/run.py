@@ -133,7 +133,7 @@ def ensure_postgraphile() -> Path:
 def servers(with_postgraphile: bool) -> list[Server]:
     db_sa = "postgresql+asyncpg://postgres@127.0.0.1:{db_port}/{db}"
     db_pg = "postgresql://postgres@127.0.0.1:{db_port}/{db}?sslmode=disable"
-    out = [Server("yibao", [sys.executable, "-m", "yibao.core.cli", "serve", "--port", "{port}"],
+    out = [Server("yibao", [sys.executable, "-m", "yibao.schema.cli", "serve", "--port", "{port}"],
                   {"YIBAO_DATABASE_URL": db_sa, "YIBAO_SECRET": data.SECRET})]
     if with_postgraphile:
         node = ensure_postgraphile()
