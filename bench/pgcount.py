@@ -12,7 +12,8 @@ import struct
 import threading
 from dataclasses import dataclass, field
 
-CONTROL = re.compile(rb"\s*(BEGIN|COMMIT|ROLLBACK|START|SET|RESET|DISCARD|SAVEPOINT|RELEASE|DEALLOCATE|SHOW)\b", re.I)
+CONTROL = re.compile(rb"\s*(BEGIN|COMMIT|ROLLBACK|START|SET|RESET|DISCARD|SAVEPOINT|RELEASE|DEALLOCATE|SHOW)\b"
+                     rb"|\s*SELECT pg_advisory_unlock_all\(\)", re.I)  # the last: asyncpg's pool resetting a connection
 
 
 @dataclass

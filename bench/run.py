@@ -258,7 +258,7 @@ def load(server: Server, w: Workload, seconds: float, connections: int, tmp: Pat
 def count_statements(server: Server, w: Workload, proxy: Proxy, n: int = 5) -> tuple[float, float]:
     """Statements per request, sequentially (one pooled connection, its type introspection done)."""
     headers = {"Authorization": f"Bearer {w.token}"} if w.token else {}
-    chosen = w.bodies[-2 * n:] if "select" in w.name else (w.bodies * n)[:2 * n]
+    chosen = w.bodies[-2 * n:] if "select" in w.name else (w.bodies * 2 * n)[:2 * n]
     for body in chosen[:n]:  # warm: prepared statements, driver type introspection
         httpx.post(server.base + w.path, json=body, headers=headers, timeout=30).raise_for_status()
     time.sleep(0.2)

@@ -65,10 +65,15 @@ async def execute(document: DocumentNode, variables: dict | None, operation_name
     if plan is None:
         return NOT_COVERED
     try:
-        coerced = get_variable_values(gql, plan.operation.variable_definitions or (), variables or {})
-        if isinstance(coerced, list):
-            return NOT_COVERED
-        args = [get_argument_values(f.definition, f.node, coerced) for f in plan.with_args]
+        if plan.constant_args is not None:  # no variables: arguments coerced once, at the first request
+            args = plan.constant_args
+        else:
+            coerced = get_variable_values(gql, plan.operation.variable_definitions or (), variables or {})
+            if isinstance(coerced, list):
+                return NOT_COVERED
+            args = [get_argument_values(f.definition, f.node, coerced) for f in plan.with_args]
+            if not plan.operation.variable_definitions:
+                plan.constant_args = args
         run = Run(context, args)
         data: dict[str, Any] = {}
         for root in plan.roots:

@@ -67,6 +67,8 @@ class Plan:
     roots: list[FieldPlan]
     with_args: list[FieldPlan]
     """Every field with arguments, in arg_slot order (coerced once per request)."""
+    constant_args: list[dict] | None = None
+    """The coerced arguments of an operation without variables (the same for every request)."""
 
 
 def _named(t: Any) -> Any:
