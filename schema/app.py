@@ -15,7 +15,8 @@ from cross_web import HTTPException
 from yibao.core.platform import Platform, Settings
 
 from . import graphiql
-from .build import schema_for
+from .build import schema
+from .error_types import check_error_codes
 from .context import Context
 from .fastpath.http import answer as fast_answer
 from .types import City
@@ -23,7 +24,7 @@ from .types import City
 
 class YibaoGraphQL(GraphQL):
     def __init__(self, platform: Platform, *, fast_path: bool = True):
-        super().__init__(schema_for(platform.plugins), graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide="graphiql")
         self.platform = platform
         self.fast_path = fast_path
         self.cities = City.directory(platform.plugins)
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                fast_path: bool = True) -> Starlette:
     """`fast_path=False` answers every operation through strawberry (the differential tests' reference)."""
     platform = platform or Platform(settings or Settings.from_env())
+    check_error_codes(platform.plugins)
     graphql = YibaoGraphQL(platform, fast_path=fast_path)
 
     async def healthz(_request: Request) -> JSONResponse:
