@@ -58,11 +58,12 @@ async def person_record(db: Database, call: Call, id_number: str, *, selections:
 
 
 def institution_query(city: str, town: str | None, level: InstitutionLevel | str | None, category: str | None,
-                      search: str | None) -> reads.InstitutionQuery:
+                      search: str | None, include_withdrawn: bool = False) -> reads.InstitutionQuery:
     term = re.sub(r"[\s']+", "", search or "").lower()
     return reads.InstitutionQuery(city=city, town=town or None,
                                   level=InstitutionLevel(level).value if level else None,
-                                  category=category or None, term=term or None, cjk=bool(CJK.search(term)))
+                                  category=category or None, term=term or None, cjk=bool(CJK.search(term)),
+                                  include_withdrawn=bool(include_withdrawn))
 
 
 async def institutions_page(db: Database, plugins: PluginHost, q: reads.InstitutionQuery, first: int | None, after: str | None, *,

@@ -21,9 +21,10 @@ _PERSON = "p.id, p.id_number, p.document_type, p.name, p.city, p.insured_since"
 _PERIOD = "sp.id, sp.scheme, sp.tier, sp.valid_from, sp.valid_to"
 _SELECTION = ("s.id, s.kind, s.slot, s.effective_from, s.effective_to, s.scheme, s.channel, s.created_on, "
               "s.replaces_id, s.withdrawn_at, s.end_reason, s.application_id")
-INSTITUTION_COLUMNS = "i.id, i.code, i.name, i.city, i.division_code, i.town, i.level, i.category"
+INSTITUTION_COLUMNS = "i.id, i.code, i.name, i.city, i.division_code, i.town, i.level, i.category, i.withdrawn_on"
 INSTITUTION_LISTS = ", i.tags, i.specialties, i.services"
 _N_PERSON, _N_PERIOD, _N_SELECTION = 6, 5, 12
+_N_INSTITUTION = 9
 
 
 def _people_sql(where: str, limit: bool, selections: bool, lists: bool, lock: bool = False) -> Sql:
@@ -86,19 +87,20 @@ class InstitutionView:
     specialties: tuple[str, ...]
     services: tuple[SelectionKind, ...]
     id: int | None
+    withdrawn_on: date | None
 
 
 def institution_from(row: Sequence[Any], at: int, lists: bool, light: bool = False) -> Institution:
     """An Institution (or with `light` an InstitutionView) from the INSTITUTION_COLUMNS (and
     INSTITUTION_LISTS) starting at `at`."""
     if lists:
-        tags, specialties = tuple(_json(row[at + 8])), tuple(_json(row[at + 9]))
-        services = tuple(_KIND[s] for s in _json(row[at + 10]))
+        tags, specialties = tuple(_json(row[at + 9])), tuple(_json(row[at + 10]))
+        services = tuple(_KIND[s] for s in _json(row[at + 11]))
     else:
         tags, specialties, services = (), (), ()
     return (InstitutionView if light else Institution)(  # type: ignore[return-value]
         row[at + 1], row[at + 2], row[at + 3], _LEVEL[row[at + 6]], row[at + 7], row[at + 4] or "", row[at + 5],
-        tags, specialties, services, row[at])
+        tags, specialties, services, row[at], _date(row[at + 8]))
 
 
 @dataclass(slots=True)
@@ -234,11 +236,14 @@ async def count_persons(reader: Reader, city: str) -> int:
 _SEARCH: dict[tuple, Sql] = {}
 
 
-def _search_sql(town: bool, level: bool, category: bool, term: str | None, after: bool, lists: bool) -> Sql:
-    key = (town, level, category, term, after, lists)
+def _search_sql(town: bool, level: bool, category: bool, term: str | None, after: bool, lists: bool,
+                withdrawn: bool) -> Sql:
+    key = (town, level, category, term, after, lists, withdrawn)
     found = _SEARCH.get(key)
     if found is None:
         where = ["i.city = :city"]
+        if not withdrawn:  # withdrawn institutions only when asked for (reference data lifecycle)
+            where.append("i.withdrawn_on IS NULL")
         if town:
             where.append("i.town = :town")
         if level:
@@ -255,7 +260,7 @@ def _search_sql(town: bool, level: bool, category: bool, term: str | None, after
         cols = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
         found = _SEARCH[key] = Sql(f"SELECT {cols} FROM institutions i WHERE {' AND '.join(where)} "
                                    "ORDER BY i.code LIMIT :limit")
-        _SEARCH[("count",) + key[:4]] = Sql(
+        _SEARCH[("count",) + key[:4] + (withdrawn,)] = Sql(
             f"SELECT count(*) FROM institutions i WHERE {' AND '.join(w for w in where if 'after' not in w)}")
     return found
 
@@ -269,13 +274,15 @@ class InstitutionQuery:
     term: str | None = None
     """The normalised search term ('' or None: no search)."""
     cjk: bool = False
+    include_withdrawn: bool = False
 
 
 async def institution_page(reader: Reader, q: InstitutionQuery, after: str | None, limit: int, *,
                            lists: bool, total: bool) -> tuple[list[Institution], int | None]:
     """Institutions ordered by code after `after`, `limit` of them (and the total when asked)."""
     term = ("cjk" if q.cjk else "latin") if q.term else None
-    sql = _search_sql(bool(q.town), bool(q.level), bool(q.category), term, after is not None, lists)
+    sql = _search_sql(bool(q.town), bool(q.level), bool(q.category), term, after is not None, lists,
+                      q.include_withdrawn)
     params: dict[str, Any] = {"city": q.city, "town": q.town, "level": q.level, "category": q.category,
                               "after": after, "limit": limit}
     if q.term:
@@ -284,7 +291,8 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     found = [institution_from(r, 0, lists, True) for r in rows]
     count = None
     if total:
-        count = (await reader.fetch(_SEARCH[("count", bool(q.town), bool(q.level), bool(q.category), term)],
+        count = (await reader.fetch(_SEARCH[("count", bool(q.town), bool(q.level), bool(q.category), term,
+                                             q.include_withdrawn)],
                                     params))[0][0]
     return found, count
 

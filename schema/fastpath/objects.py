@@ -133,6 +133,7 @@ FIELDS: dict[str, dict[str, Callable[[FieldPlan], Getter]]] = {
         "category": _attr("category"), "tags": _plain_list(lambda v: v.tags),
         "specialties": _plain_list(lambda v: v.specialties),
         "services": _plain_list(lambda v: (s.value for s in v.services)),
+        "withdrawnOn": _date("withdrawn_on"),
     },
     "SchemePeriod": {
         "scheme": _enum("scheme"), "tier": _attr("tier"), "validFrom": _date("valid_from"), "validTo": _date("valid_to"),

@@ -83,7 +83,8 @@ def institutions(plan: FieldPlan) -> Root:
         gate(r, args)
         r.context.check_request()
         q = read_path.institution_query(args["city"], args.get("town"), args.get("level"), args.get("category"),
-                                        args.get("search"))
+                                        args.get("search"),
+                                        args.get("includeWithdrawn", args.get("include_withdrawn", False)))
         page = await read_path.institutions_page(r.platform.db, r.platform.plugins, q, args.get("first"), args.get("after"),
                                                  lists=lists, total=total)
         return build(page, r)
