@@ -27,13 +27,10 @@ _N_PERSON, _N_PERIOD, _N_SELECTION = 6, 5, 12
 _N_INSTITUTION = 9
 
 
-def _people_sql(where: str, limit: bool, selections: bool, lists: bool, lock: bool = False) -> Sql:
+def _people_sql(where: str, limit: bool, selections: bool, lists: bool) -> Sql:
     inst = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
     cte = (f"WITH p AS (SELECT id, id_number, document_type, name, city, insured_since FROM persons "
-           f"WHERE {where} ORDER BY id{' LIMIT :limit' if limit else ''}{' FOR UPDATE' if lock else ''}) ")
-    if lock:  # SQLite has no FOR UPDATE: its write transactions begin IMMEDIATE (storage/database.py)
-        plain = _people_sql(where, limit, selections, lists)
-        return Sql(plain.text, pg=cte + plain.text.split(") ", 1)[1])
+           f"WHERE {where} ORDER BY id{' LIMIT :limit' if limit else ''}) ")
     if not selections:
         return Sql(cte + f"SELECT {_PERSON}, {_PERIOD} FROM p LEFT JOIN scheme_periods sp ON sp.person_id = p.id "
                          "ORDER BY p.id, sp.valid_from, sp.id")
@@ -48,7 +45,7 @@ _PAGE = {(sel, lists): _people_sql("city = :city AND id > :after", True, sel, li
          for sel in (False, True) for lists in (False, True)}
 _ONE = {(sel, lists): _people_sql("id_number = :id_number", False, sel, lists)
         for sel in (False, True) for lists in (False, True)}
-_LOCKED = {lists: _people_sql("id_number = :id_number", False, True, lists, lock=True) for lists in (False, True)}
+_LOCK = Sql("SELECT 1", pg="SELECT id FROM persons WHERE id_number = :id_number FOR UPDATE")
 _COUNT_PERSONS = Sql("SELECT count(*) FROM persons WHERE city = :city")
 
 
@@ -222,8 +219,14 @@ async def person_by_id_number(reader: Reader, id_number: str, *, selections: boo
 
 async def person_for_update(reader: Reader, id_number: str) -> LoadedPerson | None:
     """In a write transaction: the person row locked (PostgreSQL: FOR UPDATE, serialising requests
-    about one person), with periods and every selection with its institution; one statement."""
-    found = _fold(await reader.fetch(_LOCKED[True], {"id_number": id_number}), True, True)
+    about one person), then the person with periods and every selection with its institution.
+
+    Two statements on PostgreSQL: the lock must come first so that the read's snapshot, taken when
+    its statement starts, includes what the request that held the lock committed (READ COMMITTED).
+    SQLite's write transactions begin IMMEDIATE, so one statement there."""
+    if not reader.sqlite:
+        await reader.fetch(_LOCK, {"id_number": id_number})
+    found = _fold(await reader.fetch(_ONE[(True, True)], {"id_number": id_number}), True, True)
     return found[0] if found else None
 
 

@@ -76,6 +76,10 @@ class Reader:
         self._in_transaction = in_transaction
         self._driver: Any = None
 
+    @property
+    def sqlite(self) -> bool:
+        return self._sqlite
+
     @classmethod
     async def of_session(cls, session: Any, sqlite: bool) -> Reader:
         """A reader inside a write session's transaction (statements go through SQLAlchemy, so the
