@@ -29,6 +29,9 @@ class StatementCounter:
         """Statements other than transaction control (BEGIN/COMMIT/ROLLBACK/SAVEPOINT, PRAGMA)."""
         return sum(1 for s in self.statements if not _CONTROL.match(s))
 
+    def text(self) -> str:
+        return "\n".join(f"{n}: {sql[:160]}" for n, sql in enumerate(self.statements, 1))
+
     def __enter__(self) -> StatementCounter:
         self._token = _active.set(self)
         return self
