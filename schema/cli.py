@@ -25,6 +25,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=port, default=8000, help="TCP port, 1-65535 (default 8000)")
     serve.add_argument("--workers", type=positive_int("workers"), default=1, help="worker processes (default 1)")
+    serve.add_argument("--access-log", action="store_true", help="log every request (off: it costs CPU per request)")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -207,7 +208,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     asyncio.run(_upgrade(settings))  # the first serve creates and migrates the database
     app = create_app(settings, freeze_gc=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=args.access_log)
     return 0
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from yibao.core.testkit.statements import count_statements
+
 from .support import DONGQU_CENTRE, IDENTITY, SELECT, SHIQI_CENTRE, SUBMIT
 
 PERSONS = """query { persons(city: "zhongshan", first: 50) { totalCount edges { node {
@@ -20,23 +22,28 @@ COVERAGE = """query($id: String!) { coverage(idNumber: $id, on: "2026-04-15") { 
 # Statements per backend: PostgreSQL's writes add pg_notify for live application events (SC-3).
 # A change that moves a count must update it here, saying why in its commit (the failure lists them).
 EXPECTED = {
-    # persons, periods, categories, totalCount, then the loaders: selections, applications, their events and substitutes
+    # persons, periods, totalCount, then the loaders: selections, applications, their events and substitutes
     "persons page": {"sqlite": 8, "postgresql": 8},
     "person with selections": {"sqlite": 7, "postgresql": 7},
     "institutions search": {"sqlite": 2, "postgresql": 2},  # the page and totalCount
-    "coverage": {"sqlite": 5, "postgresql": 5},
-    "first choice": {"sqlite": 15, "postgresql": 17},
-    "change": {"sqlite": 18, "postgresql": 20},
+    "coverage": {"sqlite": 2, "postgresql": 2},  # issue 9: the person with selections, the candidates
+    "first choice": {"sqlite": 11, "postgresql": 14},  # issue 9: one load statement after the lock
+    "change": {"sqlite": 14, "postgresql": 17},  # issue 9: as the first choice
     "submitApplication": {"sqlite": 10, "postgresql": 11},  # GD-14 with 个人承诺书: one substitute row
 }
 
 
-async def _measure(statements, client, query, variables=None, **kw):
+from yibao.core.storage.statements import StatementCounter  # noqa: E402
+
+
+async def _measure(platform, client, query, variables=None, **kw):
     await client(query, variables, **kw)  # warm: pooled connections opened, caches filled
-    async with statements() as sql:
-        result = await client(query, variables, **kw)
+    # StatementCounter also sees what the fast read path sends straight to the driver (issue 9)
+    with StatementCounter() as counter:
+        async with count_statements(platform.db) as sql:
+            result = await client(query, variables, **kw)
     assert result.errors is None, result.errors
-    return len(sql), sql, result
+    return counter.count, counter, result
 
 
 async def _people(zhongshan, new_id, n: int) -> list[str]:
@@ -57,30 +64,30 @@ def expect(yibao_backend):
     return check
 
 
-async def test_reads_send_a_fixed_number_of_statements(zhongshan, yibao_statements, new_id, expect):
+async def test_reads_send_a_fixed_number_of_statements(zhongshan, yibao_platform, new_id, expect):
     client, agency = zhongshan.client, zhongshan.agency
     one = (await _people(zhongshan, new_id, 1))[0]
-    small, sql, _ = await _measure(yibao_statements, client, PERSONS, token=agency, today="2026-03-10")
+    small, sql, _ = await _measure(yibao_platform, client, PERSONS, token=agency, today="2026-03-10")
     expect("persons page", small, sql)
     await _people(zhongshan, new_id, 4)
-    large, sql, result = await _measure(yibao_statements, client, PERSONS, token=agency, today="2026-03-10")
+    large, sql, result = await _measure(yibao_platform, client, PERSONS, token=agency, today="2026-03-10")
     assert len(result.data["persons"]["edges"]) == 5
     assert large == small, sql.text()  # five persons with two selections each: no statement per row
 
-    seen, sql, result = await _measure(yibao_statements, client, PERSON, {"id": one}, token=agency, today="2026-03-10")
+    seen, sql, result = await _measure(yibao_platform, client, PERSON, {"id": one}, token=agency, today="2026-03-10")
     assert len(result.data["person"]["selections"]) == 2
     expect("person with selections", seen, sql)
 
-    seen, sql, result = await _measure(yibao_statements, client, INSTITUTIONS)
+    seen, sql, result = await _measure(yibao_platform, client, INSTITUTIONS)
     assert result.data["institutions"]["edges"]
     expect("institutions search", seen, sql)
 
-    seen, sql, result = await _measure(yibao_statements, client, COVERAGE, {"id": one}, token=agency, today="2026-04-15")
+    seen, sql, result = await _measure(yibao_platform, client, COVERAGE, {"id": one}, token=agency, today="2026-04-15")
     assert DONGQU_CENTRE in {i["code"] for i in result.data["coverage"]}
     expect("coverage", seen, sql)
 
 
-async def test_writes_send_a_fixed_number_of_statements(zhongshan, yibao_statements, new_id, expect):
+async def test_writes_send_a_fixed_number_of_statements(zhongshan, yibao_platform, new_id, expect):
     client = zhongshan.client
     warm = new_id()
     await zhongshan.register(warm, on="2026-03-02")
@@ -90,20 +97,20 @@ async def test_writes_send_a_fixed_number_of_statements(zhongshan, yibao_stateme
     await zhongshan.register(pid, on="2026-03-02")
     token = zhongshan.person_token(pid)
     first = {"idNumber": pid, "kind": "GENERAL_OUTPATIENT", "institutionCode": SHIQI_CENTRE, "channel": "YUEYIBAO"}
-    async with yibao_statements() as sql:
+    async with count_statements(yibao_platform.db) as sql:
         result = await client(SELECT, {"input": first}, token=token, today="2026-03-02")
     assert result.data["selectInstitution"]["errors"] == []
     expect("first choice", len(sql), sql)
 
     change = {**first, "institutionCode": DONGQU_CENTRE}
-    async with yibao_statements() as sql:
+    async with count_statements(yibao_platform.db) as sql:
         result = await client(SELECT, {"input": change}, token=token, today="2026-03-10")
     assert result.data["selectInstitution"]["errors"] == []
     expect("change", len(sql), sql)
 
     payload = {"idNumber": pid, "serviceItemCode": "GD-14", "channel": "YUEYIBAO",
                "materials": [IDENTITY, "《广东省异地就医登记备案表》", "个人承诺书"]}
-    async with yibao_statements() as sql:
+    async with count_statements(yibao_platform.db) as sql:
         result = await client(SUBMIT, {"input": payload}, token=token, today="2026-03-10")
     assert result.data["submitApplication"]["errors"] == []
     expect("submitApplication", len(sql), sql)

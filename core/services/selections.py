@@ -44,9 +44,11 @@ from .applications import (
     load_many,
     open_application,
 )
+from ..storage.reader import Reader
 from .catalogue import ServiceCatalogue
 from .institutions import Institutions
-from .persons import Persons, load_person, selections_of
+from .persons import Persons, load_person
+from .reads import person_for_update
 
 SELECT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 END_ROLES = {Role.AGENCY}
@@ -164,7 +166,9 @@ class Selections:
 
     async def _plan(self, session: AsyncSession, call: Call, data: SelectInput) -> _Plan | SelectionResult:
         """Load what the rules need and ask them; raises Refused with every reason at once."""
-        found = await load_person(session, data.id_number, lock=True)
+        # one statement: the person locked, with scheme periods and every selection (issue 9)
+        loaded = await person_for_update(await Reader.of_session(session, self.db.sqlite), ids.normalize(data.id_number))
+        found = (None, loaded.person) if loaded is not None else None
         if found is not None:
             access.check_person_access(call.actor, found[1].city, found[1].id_number)
         inst_row = await session.scalar(
@@ -184,7 +188,7 @@ class Selections:
             repeat = await self._repeat(session, person.id, data.idempotency_key)
             if repeat is not None:
                 return repeat
-        history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+        history = [s for s in loaded.selections or () if s.kind is data.kind]  # type: ignore[union-attr]
         replaces, structural = self._replaced(call, data, history)
         errors += structural
         if errors:
@@ -264,7 +268,8 @@ class Selections:
         await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
                         None if reviewed else request.channel, decision=ReviewDecision.APPROVE if reviewed else None)
         await session.flush()
-        return await self._result(session, row.id)
+        # the selection as written (its institution already loaded), the application as stored
+        return SelectionResult(mapping.selection(row, plan.institution), (await load_many(session, [app.id]))[app.id])
 
     def _replaced(
         self, call: Call, data: SelectInput, history: list[Selection]
@@ -429,8 +434,10 @@ class Selections:
 
     async def coverage(self, call: Call, id_number: str, kind: SelectionKind, on: date | None) -> list[Institution]:
         """Where the person may be treated under `kind` on `on` (ZS-5 and the like)."""
+        from .read_path import matching, person_record
+
         day = on or call.today
-        record = await self.persons.get(call, id_number)
+        record = await person_record(self.db, call, id_number)  # one statement
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
@@ -438,7 +445,7 @@ class Selections:
         # The hook is asked even without a selection: a city may cover a person who need not
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await self.institutions.matching(list(filters or ()))
+        return await matching(self.db, list(filters or ()))  # one statement
 
 
 def _idempotency_key(app: ApplicationRow) -> str | None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from . import statements
+from .reader import Reader, Sql, read
+
+T = TypeVar("T")
+_PING = Sql("SELECT 1")
 DEFAULT_URL = "sqlite+aiosqlite:///yibao.db"
 
 
@@ -39,10 +45,14 @@ class Database:
         if self.sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            # No pool_pre_ping (a BEGIN/ROLLBACK round trip per checkout): a connection found dead on
+            # use is invalidated (SQLAlchemy drops the pool's stale connections on a disconnect
+            # error) and the fast reads retry once (storage/reader.py).
+            kwargs.update(pool_size=10, max_overflow=10)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.sqlite:
             _sqlite_transactions(self.engine)
+        statements.count_statements(self.engine)
         self.commit_hooks: list[Callable[[AsyncSession], None]] = []
         """Called with the session after each write transaction commits (e.g. live events)."""
         self.commits = 0
@@ -67,10 +77,17 @@ class Database:
             for hook in self.commit_hooks:
                 hook(session)
 
+    async def run_read(self, work: Callable[[Reader], Awaitable[T]]) -> T:
+        """Run `work(reader)` on one connection without ORM or transaction (see storage/reader.py);
+        a connection found dead is replaced and the work tried once more."""
+        return await read(self.engine, self.sqlite, work)
+
     async def ping(self) -> bool:
+        async def one(reader: Reader) -> object:
+            return await reader.fetch(_PING, {})
+
         try:
-            async with self.engine.connect() as conn:
-                await conn.exec_driver_sql("SELECT 1")
+            await self.run_read(one)
             return True
         except Exception:
             return False

@@ -1,0 +1,89 @@
+"""The hot reads as services: the same permissions, masking and pages as Persons/Institutions,
+loaded through core/services/reads.py (a constant number of statements, no ORM entities).
+
+The GraphQL fast path (schema/fastpath) and the resolvers may both call these.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .. import access
+from ..domain import Institution, InstitutionFilter, InstitutionLevel
+from ..pagination import Page, after_id, build_page, page_request
+from . import reads
+from .institutions import CJK
+from .institutions import CURSOR_KIND as INSTITUTION_CURSOR
+from .persons import CURSOR_KIND as PERSON_CURSOR
+from .persons import LIST_ROLES, PersonRecord
+
+if TYPE_CHECKING:
+    from ..call import Call
+    from ..plugins import PluginHost
+    from ..storage.database import Database
+
+
+async def persons_page(db: Database, plugins: PluginHost, call: Call, city: str, first: int | None, after: str | None, *,
+                       selections: bool, lists: bool, total: bool) -> Page[PersonRecord]:
+    """Persons of a city for listing roles, ID numbers masked per ID-2; one statement (two with total)."""
+    access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+    plugins.check_city(city)
+    request = page_request(first, after, PERSON_CURSOR)
+    start = after_id(request)
+
+    async def work(reader: reads.Reader) -> tuple[list[reads.LoadedPerson], int | None]:
+        found = await reads.person_page(reader, city, start, request.first + 1, selections=selections, lists=lists)
+        count = await reads.count_persons(reader, city) if total else None
+        return found, count
+
+    loaded, count = await db.run_read(work)
+    records = [PersonRecord(lp.person, access.shown_id_number(call.actor, lp.person.city, lp.person.id_number),
+                            lp.selections) for lp in loaded]
+    return build_page(records, request, PERSON_CURSOR, lambda rec: rec.person.id, count)
+
+
+async def person_record(db: Database, call: Call, id_number: str, *, selections: bool = True) -> PersonRecord | None:
+    """One person as `call` may see them (ID-2), with selections; one statement."""
+    from .. import ids
+
+    access.check_person_claim(call.actor, id_number)
+    loaded = await db.run_read(
+        lambda reader: reads.person_by_id_number(reader, ids.normalize(id_number), selections=selections))
+    if loaded is None:
+        return None
+    person = loaded.person
+    access.check_person_access(call.actor, person.city, person.id_number)
+    return PersonRecord(person, access.shown_id_number(call.actor, person.city, person.id_number), loaded.selections)
+
+
+def institution_query(city: str, town: str | None, level: InstitutionLevel | str | None, category: str | None,
+                      search: str | None, include_withdrawn: bool = False) -> reads.InstitutionQuery:
+    term = re.sub(r"[\s']+", "", search or "").lower()
+    return reads.InstitutionQuery(city=city, town=town or None,
+                                  level=InstitutionLevel(level).value if level else None,
+                                  category=category or None, term=term or None, cjk=bool(CJK.search(term)),
+                                  include_withdrawn=bool(include_withdrawn))
+
+
+async def institutions_page(db: Database, plugins: PluginHost, q: reads.InstitutionQuery, first: int | None, after: str | None, *,
+                            lists: bool, total: bool) -> Page[Institution]:
+    """IN-2 search: one statement (two with total)."""
+    plugins.check_city(q.city)
+    request = page_request(first, after, INSTITUTION_CURSOR)
+    found, count = await db.run_read(
+        lambda reader: reads.institution_page(reader, q, request.after, request.first + 1, lists=lists, total=total))
+    return build_page(found, request, INSTITUTION_CURSOR, lambda i: i.code, count)
+
+
+async def matching(db: Database, filters: list[InstitutionFilter]) -> list[Institution]:
+    """Coverage filters (from the city's coverage hook) resolved in one statement."""
+    rows = await db.run_read(lambda reader: reads.institutions_matching(reader, filters))
+    return [i for i in rows if any(_accepts(f, i) for f in filters)]
+
+
+def _accepts(f: InstitutionFilter, inst: Institution) -> bool:
+    if inst.city != f.city:
+        return False
+    in_area = inst.town in f.towns and (inst.category in f.categories or any(t in f.tags for t in inst.tags))
+    return inst.code in f.codes or in_area

@@ -1,0 +1,328 @@
+"""Lean loaders for the hot read paths: domain values from a constant number of statements.
+
+Persons come with their scheme periods (ID-3) and, when asked, their selections with
+institutions, in ONE statement whatever the page size (a keyset page in a CTE joined to its
+periods and selections; the few rows a person repeats are folded here). Institutions' JSON
+columns are read only when a caller needs tags, specialties or services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+import orjson
+
+from ..domain import Channel, Institution, InstitutionLevel, Person, Scheme, SchemePeriod, Selection, SelectionKind
+from ..storage.reader import Reader, Sql
+
+_PERSON = "p.id, p.id_number, p.document_type, p.name, p.city, p.insured_since"
+_PERIOD = "sp.id, sp.scheme, sp.tier, sp.valid_from, sp.valid_to"
+_SELECTION = ("s.id, s.kind, s.slot, s.effective_from, s.effective_to, s.scheme, s.channel, s.created_on, "
+              "s.replaces_id, s.withdrawn_at, s.end_reason, s.application_id")
+INSTITUTION_COLUMNS = "i.id, i.code, i.name, i.city, i.division_code, i.town, i.level, i.category, i.withdrawn_on"
+INSTITUTION_LISTS = ", i.tags, i.specialties, i.services"
+_N_PERSON, _N_PERIOD, _N_SELECTION = 6, 5, 12
+_N_INSTITUTION = 9
+
+
+def _people_sql(where: str, limit: bool, selections: bool, lists: bool) -> Sql:
+    inst = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
+    cte = (f"WITH p AS (SELECT id, id_number, document_type, name, city, insured_since FROM persons "
+           f"WHERE {where} ORDER BY id{' LIMIT :limit' if limit else ''}) ")
+    if not selections:
+        return Sql(cte + f"SELECT {_PERSON}, {_PERIOD} FROM p LEFT JOIN scheme_periods sp ON sp.person_id = p.id "
+                         "ORDER BY p.id, sp.valid_from, sp.id")
+    return Sql(cte + f"SELECT {_PERSON}, {_PERIOD}, {_SELECTION}, {inst} FROM p "
+                     "LEFT JOIN scheme_periods sp ON sp.person_id = p.id "
+                     "LEFT JOIN selections s ON s.person_id = p.id "
+                     "LEFT JOIN institutions i ON i.id = s.institution_id "
+                     "ORDER BY p.id, sp.valid_from, sp.id, s.effective_from, s.id")
+
+
+_PAGE = {(sel, lists): _people_sql("city = :city AND id > :after", True, sel, lists)
+         for sel in (False, True) for lists in (False, True)}
+_ONE = {(sel, lists): _people_sql("id_number = :id_number", False, sel, lists)
+        for sel in (False, True) for lists in (False, True)}
+_LOCK = Sql("SELECT 1", pg="SELECT id FROM persons WHERE id_number = :id_number FOR UPDATE")
+_COUNT_PERSONS = Sql("SELECT count(*) FROM persons WHERE city = :city")
+
+
+_KIND = SelectionKind._value2member_map_  # value -> member without Enum.__call__ (hot loop)
+_SCHEME = Scheme._value2member_map_
+_CHANNEL = Channel._value2member_map_
+_LEVEL = InstitutionLevel._value2member_map_
+
+
+def _date(value: Any) -> date | None:
+    if value is None or type(value) is date:
+        return value
+    return date.fromisoformat(value[:10])  # SQLite stores ISO text
+
+
+def _json(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return orjson.loads(value)
+
+
+@dataclass(slots=True)
+class InstitutionView:
+    """domain.Institution's fields for a read-only page (a plain slots class builds faster)."""
+
+    code: str
+    name: str
+    city: str
+    level: InstitutionLevel
+    category: str
+    division_code: str
+    town: str | None
+    tags: tuple[str, ...]
+    specialties: tuple[str, ...]
+    services: tuple[SelectionKind, ...]
+    id: int | None
+    withdrawn_on: date | None
+
+
+def institution_from(row: Sequence[Any], at: int, lists: bool, light: bool = False) -> Institution:
+    """An Institution (or with `light` an InstitutionView) from the INSTITUTION_COLUMNS (and
+    INSTITUTION_LISTS) starting at `at`."""
+    if lists:
+        tags, specialties = tuple(_json(row[at + 9])), tuple(_json(row[at + 10]))
+        services = tuple(_KIND[s] for s in _json(row[at + 11]))
+    else:
+        tags, specialties, services = (), (), ()
+    return (InstitutionView if light else Institution)(  # type: ignore[return-value]
+        row[at + 1], row[at + 2], row[at + 3], _LEVEL[row[at + 6]], row[at + 7], row[at + 4] or "", row[at + 5],
+        tags, specialties, services, row[at], _date(row[at + 8]))
+
+
+@dataclass(slots=True)
+class PeriodView:
+    """domain.SchemePeriod's fields for a read-only page (a plain slots class builds ~5x faster)."""
+
+    scheme: Scheme
+    valid_from: date
+    valid_to: date
+    tier: int | None
+
+
+@dataclass(slots=True)
+class SelectionView:
+    """domain.Selection's fields for a read-only page; its rules are the domain's own methods."""
+
+    id: int
+    person_id: int
+    kind: SelectionKind
+    slot: str
+    institution: Institution
+    effective_from: date
+    effective_to: date
+    scheme: Scheme | None
+    channel: Channel
+    created_on: date
+    replaces_id: int | None
+    withdrawn: bool
+    end_reason: str | None
+    application_id: int | None
+    status_on = Selection.status_on  # SE-2, unchanged
+    active_on = Selection.active_on
+
+
+@dataclass(slots=True)
+class PersonView:
+    """domain.Person's fields for a read-only page; its rules are the domain's own methods."""
+
+    id: int
+    id_number: str
+    name: str
+    city: str
+    schemes: tuple
+    document_type: str
+    insured_since: date | None
+    scheme_period_on = Person.scheme_period_on  # ID-3, unchanged
+    scheme_on = Person.scheme_on
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPerson:
+    person: Person | PersonView
+    selections: tuple[Selection | SelectionView, ...] | None
+
+
+def _fold(rows: Sequence[Sequence[Any]], selections: bool, lists: bool, light: bool = False) -> list[LoadedPerson]:
+    """Rows of person x period x selection, in person order, folded into one value per person
+    (domain values, or with `light` the view classes above for pages that only display)."""
+    period_type, selection_type, person_type = (PeriodView, SelectionView, PersonView) if light else (
+        SchemePeriod, Selection, Person)
+    out: list[LoadedPerson] = []
+    institutions: dict[int, Institution] = {}
+    at = _N_PERSON + _N_PERIOD
+    iat = at + _N_SELECTION
+    last = None
+    periods: dict[int, SchemePeriod] = {}
+    sels: dict[int, Selection] = {}
+    head: Any = None
+    for row in rows:
+        if row[0] != last:
+            if head is not None:
+                out.append(_person(person_type, head, periods, sels if selections else None))
+            head, last, periods, sels = row, row[0], {}, {}
+        period_id = row[6]
+        if period_id is not None and period_id not in periods:
+            valid_from, valid_to = row[9], row[10]
+            periods[period_id] = period_type(
+                _SCHEME[row[7]], valid_from if type(valid_from) is date else _date(valid_from),  # type: ignore[arg-type]
+                valid_to if type(valid_to) is date else _date(valid_to), row[8])  # type: ignore[arg-type]
+        if selections:
+            sid = row[at]
+            if sid is not None and sid not in sels:
+                inst = institutions.get(row[iat])
+                if inst is None:
+                    inst = institutions[row[iat]] = institution_from(row, iat, lists, light)
+                start, end, created = row[at + 3], row[at + 4], row[at + 7]
+                sels[sid] = selection_type(
+                    sid, last, _KIND[row[at + 1]], row[at + 2], inst,
+                    start if type(start) is date else _date(start),  # type: ignore[arg-type]
+                    end if type(end) is date else _date(end),  # type: ignore[arg-type]
+                    _SCHEME[row[at + 5]] if row[at + 5] else None, _CHANNEL[row[at + 6]],
+                    created if type(created) is date else _date(created),  # type: ignore[arg-type]
+                    row[at + 8], row[at + 9] is not None, row[at + 10], row[at + 11])
+    if head is not None:
+        out.append(_person(person_type, head, periods, sels if selections else None))
+    return out
+
+
+def _person(person_type: Any, row: Sequence[Any], periods: dict, sels: dict | None) -> LoadedPerson:
+    return LoadedPerson(
+        person_type(row[0], row[1], row[3], row[4], tuple(periods.values()), row[2], _date(row[5])),
+        tuple(sels.values()) if sels is not None else None)
+
+
+async def person_page(reader: Reader, city: str, after: int, limit: int, *, selections: bool,
+                      lists: bool = False) -> list[LoadedPerson]:
+    """A keyset page of a city's persons (id > after), `limit` of them, in one statement."""
+    rows = await reader.fetch(_PAGE[(selections, lists)], {"city": city, "after": after, "limit": limit})
+    return _fold(rows, selections, lists, light=True)
+
+
+async def person_by_id_number(reader: Reader, id_number: str, *, selections: bool,
+                              lists: bool = True) -> LoadedPerson | None:
+    """One person with periods (and selections with institutions), in one statement."""
+    rows = await reader.fetch(_ONE[(selections, lists)], {"id_number": id_number})
+    found = _fold(rows, selections, lists)
+    return found[0] if found else None
+
+
+async def person_for_update(reader: Reader, id_number: str) -> LoadedPerson | None:
+    """In a write transaction: the person row locked (PostgreSQL: FOR UPDATE, serialising requests
+    about one person), then the person with periods and every selection with its institution.
+
+    Two statements on PostgreSQL: the lock must come first so that the read's snapshot, taken when
+    its statement starts, includes what the request that held the lock committed (READ COMMITTED).
+    SQLite's write transactions begin IMMEDIATE, so one statement there."""
+    if not reader.sqlite:
+        await reader.fetch(_LOCK, {"id_number": id_number})
+    found = _fold(await reader.fetch(_ONE[(True, True)], {"id_number": id_number}), True, True)
+    return found[0] if found else None
+
+
+async def count_persons(reader: Reader, city: str) -> int:
+    return (await reader.fetch(_COUNT_PERSONS, {"city": city}))[0][0]
+
+
+# -- institutions (IN-2) ----------------------------------------------------------------------
+
+_SEARCH: dict[tuple, Sql] = {}
+
+
+def _search_sql(town: bool, level: bool, category: bool, term: str | None, after: bool, lists: bool,
+                withdrawn: bool) -> Sql:
+    key = (town, level, category, term, after, lists, withdrawn)
+    found = _SEARCH.get(key)
+    if found is None:
+        where = ["i.city = :city"]
+        if not withdrawn:  # withdrawn institutions only when asked for (reference data lifecycle)
+            where.append("i.withdrawn_on IS NULL")
+        if town:
+            where.append("i.town = :town")
+        if level:
+            where.append("i.level = :level")
+        if category:
+            where.append("i.category = :category")
+        if term == "cjk":
+            where.append("i.name LIKE :term ESCAPE '\\'")
+        elif term == "latin":
+            where.append("(i.name_pinyin LIKE :term ESCAPE '\\' OR i.name_initials LIKE :term ESCAPE '\\' "
+                         "OR lower(i.code) LIKE :term ESCAPE '\\')")
+        if after:
+            where.append("i.code > :after")
+        cols = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
+        found = _SEARCH[key] = Sql(f"SELECT {cols} FROM institutions i WHERE {' AND '.join(where)} "
+                                   "ORDER BY i.code LIMIT :limit")
+        _SEARCH[("count",) + key[:4] + (withdrawn,)] = Sql(
+            f"SELECT count(*) FROM institutions i WHERE {' AND '.join(w for w in where if 'after' not in w)}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionQuery:
+    city: str
+    town: str | None = None
+    level: str | None = None
+    category: str | None = None
+    term: str | None = None
+    """The normalised search term ('' or None: no search)."""
+    cjk: bool = False
+    include_withdrawn: bool = False
+
+
+async def institution_page(reader: Reader, q: InstitutionQuery, after: str | None, limit: int, *,
+                           lists: bool, total: bool) -> tuple[list[Institution], int | None]:
+    """Institutions ordered by code after `after`, `limit` of them (and the total when asked)."""
+    term = ("cjk" if q.cjk else "latin") if q.term else None
+    sql = _search_sql(bool(q.town), bool(q.level), bool(q.category), term, after is not None, lists,
+                      q.include_withdrawn)
+    params: dict[str, Any] = {"city": q.city, "town": q.town, "level": q.level, "category": q.category,
+                              "after": after, "limit": limit}
+    if q.term:
+        params["term"] = "%" + q.term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = await reader.fetch(sql, params)
+    found = [institution_from(r, 0, lists, True) for r in rows]
+    count = None
+    if total:
+        count = (await reader.fetch(_SEARCH[("count", bool(q.town), bool(q.level), bool(q.category), term,
+                                             q.include_withdrawn)],
+                                    params))[0][0]
+    return found, count
+
+
+_MATCHING: dict[tuple[int, ...], Sql] = {}
+
+
+async def institutions_matching(reader: Reader, filters: Sequence[Any]) -> list[Institution]:
+    """Candidates for coverage filters (codes or towns of each filter's city), in one statement."""
+    used = [f for f in filters if f.codes or f.towns]
+    if not used:
+        return []
+    shape = tuple(x for f in used for x in (len(f.codes), len(f.towns)))
+    params: dict[str, Any] = {}
+    ors = []
+    for n, f in enumerate(used):
+        params[f"c{n}"] = f.city
+        parts = []
+        for kind, values in (("k", f.codes), ("t", f.towns)):
+            names = [f"{kind}{n}_{m}" for m in range(len(values))]
+            params.update(zip(names, values))
+            if names:
+                col = "i.code" if kind == "k" else "i.town"
+                parts.append(f"{col} IN ({', '.join(':' + x for x in names)})")
+        ors.append(f"(i.city = :c{n} AND ({' OR '.join(parts)}))")
+    sql = _MATCHING.get(shape)
+    if sql is None:
+        sql = _MATCHING[shape] = Sql(f"SELECT {INSTITUTION_COLUMNS}{INSTITUTION_LISTS} FROM institutions i "
+                                     f"WHERE {' OR '.join(ors)} ORDER BY i.code")
+    return [institution_from(r, 0, True, True) for r in await reader.fetch(sql, params)]

@@ -1,0 +1,121 @@
+"""Read-only statements sent straight to the driver, for the hot read paths.
+
+SQL is written once with `:name` placeholders and turned into the driver's own style the first
+time it runs ($1 for asyncpg, ? for sqlite). No ORM entities, no per-request statement
+compilation or cache keys, and no transaction for a single read on PostgreSQL (one round trip).
+A connection found dead on use is dropped from the pool and the read tried once more on a fresh
+one (this replaces `pool_pre_ping`, which cost a round trip per checkout).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from . import statements
+
+_PLACEHOLDER = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+
+
+class Sql:
+    """One statement text, optionally with a PostgreSQL and a SQLite variant."""
+
+    __slots__ = ("text", "pg_text", "_pg", "_sqlite")
+
+    def __init__(self, text: str, *, pg: str | None = None):
+        self.text = text
+        self.pg_text = pg or text
+        self._pg: tuple[str, tuple[str, ...]] | None = None
+        self._sqlite: tuple[str, tuple[str, ...]] | None = None
+
+    def for_pg(self) -> tuple[str, tuple[str, ...]]:
+        if self._pg is None:
+            names: list[str] = []
+
+            def number(m: re.Match[str]) -> str:
+                if m.group(1) not in names:
+                    names.append(m.group(1))
+                return f"${names.index(m.group(1)) + 1}"
+
+            self._pg = (_PLACEHOLDER.sub(number, self.pg_text), tuple(names))
+        return self._pg
+
+    def for_sqlite(self) -> tuple[str, tuple[str, ...]]:
+        if self._sqlite is None:
+            names: list[str] = []
+
+            def mark(m: re.Match[str]) -> str:
+                names.append(m.group(1))
+                return "?"
+
+            self._sqlite = (_PLACEHOLDER.sub(mark, self.text), tuple(names))
+        return self._sqlite
+
+
+_DEAD = ("ConnectionDoesNotExistError", "InterfaceError", "ConnectionResetError", "BrokenPipeError")
+
+
+def _is_dead(exc: BaseException) -> bool:
+    if isinstance(exc, (ConnectionError, OSError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return any(type(e).__name__ in _DEAD for e in (exc, exc.__cause__) if e is not None)
+
+
+class Reader:
+    """Runs `Sql` on one pooled connection (one per request); see `Database.reader()`."""
+
+    def __init__(self, conn: AsyncConnection, sqlite: bool, *, in_transaction: bool = False):
+        self._conn = conn
+        self._sqlite = sqlite
+        self._in_transaction = in_transaction
+        self._driver: Any = None
+
+    @property
+    def sqlite(self) -> bool:
+        return self._sqlite
+
+    @classmethod
+    async def of_session(cls, session: Any, sqlite: bool) -> Reader:
+        """A reader inside a write session's transaction (statements go through SQLAlchemy, so the
+        transaction is begun and row locks are held until it ends)."""
+        return cls(await session.connection(), sqlite, in_transaction=True)
+
+    async def fetch(self, sql: Sql, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        if self._in_transaction and not self._sqlite:
+            text, names = sql.for_pg()  # the asyncpg dialect's paramstyle is numeric_dollar ($1)
+            result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
+            return result.all()
+        if self._sqlite:
+            text, names = sql.for_sqlite()  # counted by SQLAlchemy's cursor event
+            result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
+            return result.all()
+        text, names = sql.for_pg()
+        statements.note(text)
+        if self._driver is None:
+            raw = await self._conn.get_raw_connection()
+            self._driver = raw.driver_connection
+        return await self._driver.fetch(text, *[params[n] for n in names])
+
+
+async def read(engine: AsyncEngine, sqlite: bool, work):  # type: ignore[no-untyped-def]
+    """`await read(engine, sqlite, fn)` runs `await fn(reader)`; retried once if the connection was dead."""
+    for attempt in (1, 2):
+        conn = await engine.connect()
+        try:
+            result = await work(Reader(conn, sqlite))
+        except BaseException as exc:
+            if attempt == 1 and _is_dead(exc):
+                await conn.invalidate()
+                await conn.close()
+                continue
+            await conn.close()
+            raise
+        await conn.close()
+        return result
+    raise AssertionError("unreachable")
