@@ -45,6 +45,7 @@ class Platform:
         from .services.application_flow import ApplicationFlow
         from .services.applications import Applications
         from .services.catalogue import ServiceCatalogue
+        from .services.filings import Filings
         from .services.institutions import Institutions
         from .services.persons import Persons
         from .services.selections import Selections
@@ -60,6 +61,7 @@ class Platform:
         self.applications = Applications(self)
         self.application_flow = ApplicationFlow(self)
         self.catalogue = ServiceCatalogue(self)
+        self.filings = Filings(self)
         self.events = ApplicationEventBus(self.db)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:

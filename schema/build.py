@@ -12,6 +12,7 @@ from yibao.core.errors import Refused, RequestError
 from .mutations import Mutation
 from .queries import Query
 from .subscriptions import Subscription
+from .filing_types import RemoteFiling
 from .types import Agency, Application, City, Institution, Person, Selection
 
 log = logging.getLogger("yibao.graphql")
@@ -61,6 +62,6 @@ schema = YibaoSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    types=[City, Institution, Agency, Person, Selection, Application],
+    types=[City, Institution, Agency, Person, Selection, Application, RemoteFiling],
     extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ErrorCodes],
 )

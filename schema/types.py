@@ -1,9 +1,10 @@
 """GraphQL object types. Built from core.domain values; every leaf field is synchronous."""
 
 import datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import strawberry
+from strawberry.types import Info
 
 from yibao.core import domain
 from yibao.core.plugins import PluginHost, PluginInfo
@@ -12,6 +13,9 @@ from yibao.core.services.applications import ApplicationStatus as ApplicationSta
 from yibao.core.services.persons import PersonRecord
 
 from . import globalid
+
+if TYPE_CHECKING:
+    from .filing_types import RemoteFiling
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
 SelectionKind = strawberry.enum(
@@ -149,11 +153,14 @@ class Application(Node):
     materials: list[str]
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
+    filing_id: Optional[strawberry.ID] = strawberry.field(
+        description="该申请对应的异地就医备案。The remote filing this application is for.")
     events: list[ApplicationEvent]
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
         selection = a.details.get("selectionId")
+        filing = a.details.get("filingId")
         return cls(
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
@@ -162,6 +169,7 @@ class Application(Node):
             substitutions=[SubstitutionUsed(requirement=s.get("requirement", ""), substitute=s.get("substitute", ""),
                                             consequence=s.get("consequence")) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
+            filing_id=strawberry.ID(globalid.encode("RemoteFiling", filing)) if filing else None,
             events=[ApplicationEvent.from_domain(e) for e in a.events],
         )
 
@@ -214,6 +222,16 @@ class Person(Node):
     insured_since: Optional[datetime.date]
     scheme_history: list[SchemePeriod]
     _selections: strawberry.Private[list[Selection]]
+    _pk: strawberry.Private[int]
+
+    @strawberry.field(description="异地就医备案（含历史）。The person's remote-treatment filings, history included.")
+    async def remote_filings(
+        self, info: Info
+    ) -> list[Annotated["RemoteFiling", strawberry.lazy("yibao.schema.filing_types")]]:
+        from .filing_types import RemoteFiling
+
+        c = info.context
+        return [RemoteFiling.from_record(r, c.call.today) for r in await c.platform.filings.of_person(c.call, self._pk)]
 
     @strawberry.field(description="Selections; by default only those in effect or pending")
     def selections(self, kind: Optional[SelectionKind] = None, include_history: Optional[bool] = False) -> list[Selection]:
@@ -235,6 +253,7 @@ class Person(Node):
                             for s in p.schemes],
             _selections=[Selection.from_domain(s, today, cities, r.applications.get(s.application_id))
                          for s in r.selections or ()],
+            _pk=p.id,
         )
 
 

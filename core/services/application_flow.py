@@ -124,7 +124,11 @@ class ApplicationFlow:
                 errors += await self._check_named_materials(row, data.missing_materials)
             if errors:
                 raise Refused(errors)
-            if data.decision == "APPROVE":
+            if "filingId" in row.details:  # a remote filing's application (RF-1..5)
+                missing = list(data.missing_materials)
+                text = reason if data.decision != "RETURN" else reason or "请补充以下材料：" + "、".join(missing)
+                await self.p.filings.on_review(session, call, row, data.decision, text, missing)
+            elif data.decision == "APPROVE":
                 if "institutionCode" in row.details:  # a selection application (e.g. ZS-6 portal review)
                     await self.p.selections.apply_reviewed(session, call, row)
                 else:
@@ -159,6 +163,8 @@ class ApplicationFlow:
                                for m in still])
             row.materials = sorted({*row.materials, *provided})
             await add_event(self.p, session, call, row, ApplicationStatus.SUBMITTED, None, "补充材料")
+            if "filingId" in row.details:
+                await self.p.filings.on_supplement(session, call, row)
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 

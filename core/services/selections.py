@@ -372,16 +372,24 @@ class Selections:
 
     async def coverage(self, call: Call, id_number: str, kind: SelectionKind, on: date | None) -> list[Institution]:
         """Where the person may be treated under `kind` on `on` (ZS-5 and the like)."""
+        return (await self.coverage_explained(call, id_number, kind, on))[0]
+
+    async def coverage_explained(self, call: Call, id_number: str, kind: SelectionKind,
+                                 on: date | None) -> tuple[list[Institution], list[UserError]]:
+        """Coverage, and why it is empty when a rule takes it away (RF-5: a filing by commitment letter)."""
         day = on or call.today
         record = await self.p.persons.get(call, id_number)
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
+        restrictions = await self.p.filings.home_restrictions(person.id, person.city, kind, day)
+        if restrictions:
+            return [], restrictions
         effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
         if not effective:
-            return []
+            return [], []
         filters = self.p.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await self.p.institutions.matching(list(filters or ()))
+        return await self.p.institutions.matching(list(filters or ())), []
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:
