@@ -57,8 +57,9 @@ async def file(city: City, id_number: str, type_: str, destination: str, materia
     return result.data["fileRemoteTreatment"]
 
 
-async def decide(city: City, application_id: str, decision: str, *, on: str, reason: str | None = None) -> dict:
-    payload = {"applicationId": application_id, "decision": decision, "reason": reason}
+async def decide(city: City, application_id: str, decision: str, *, on: str, reason: str | None = None,
+                 missing: list[str] | None = None) -> dict:
+    payload = {"applicationId": application_id, "decision": decision, "reason": reason, "missingMaterials": missing}
     result = await city.client(REVIEW, {"input": payload}, token=city.agency, today=on)
     assert result.errors is None, result.errors
     return result.data["reviewApplication"]
