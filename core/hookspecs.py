@@ -147,7 +147,7 @@ def yibao_insured_region(person: Person, city: CityInfo) -> str:
 
 @hookspec(firstresult=True)
 def yibao_filing_required(request: FilingRequest) -> FilingRequirement:
-    """Whether a filing of this type to this destination is needed at all (decides; RF-1).
+    """Whether a filing of this type to this destination is needed at all, RF-1 (decides).
 
     Judged as of `request.start_on` (the day the treatment starts) with `request.today` the day
     the person applies. When not required the request is refused with `FILING_NOT_NEEDED` and the
@@ -166,7 +166,7 @@ def yibao_filing_required(request: FilingRequest) -> FilingRequirement:
 
 @hookspec(firstresult=True)
 def yibao_filing_terms(request: FilingRequest) -> FilingTerms:
-    """How an accepted filing runs (decides; RF-1, RF-2): whether it waits for review, its
+    """How an accepted filing runs, RF-1 and RF-2 (decides): whether it waits for review, its
     validity in months from the start (None: until cancelled), the RF-2 lock in months after
     approval.
 
