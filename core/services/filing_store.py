@@ -7,14 +7,15 @@ Kept apart from the request flow in filings.py: both the filing mutations and ap
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain import OPEN_END, Channel, InstitutionLevel, SelectionKind
-from ..filings.domain import Filing, FilingBasis, FilingEvent, FilingStatus, FilingType, OutpatientChoice
+from ..errors import UserError
+from ..filings.domain import BenefitAdjustments, Filing, FilingBasis, FilingEvent, FilingStatus, FilingType, OutpatientChoice
 from ..periods import add_months, day_before
 from ..storage.tables import (
     InstitutionRow,
@@ -26,7 +27,8 @@ from ..storage.tables import (
 )
 
 if TYPE_CHECKING:
-    from ..platform import Call
+    from ..call import Call
+    from ..plugins import PluginHost
 
 # RF-4 slots of the REMOTE selections a long-term filing writes.
 REMOTE_SLOTS = {True: "REMOTE_LEVEL_1", False: "REMOTE_LEVEL_2_3"}
@@ -146,3 +148,21 @@ def _selection_event(session: AsyncSession, call: Call, selection_id: int, event
     session.add(SelectionEventRow(selection_id=selection_id, event=event, at=datetime.now(UTC),
                                   business_date=call.today, actor=call.actor.label, channel=None, detail=detail))
 
+
+
+def benefits(plugins: PluginHost, filing: Filing, on: date) -> BenefitAdjustments:
+    """RF-5, computed by the filing's city hooks for a day (never stored)."""
+    return plugins.city(filing.city).yibao_filing_benefits(filing=filing, on=on)
+
+
+async def home_restrictions(session: AsyncSession, plugins: PluginHost, person_id: int, kind: SelectionKind,
+                            on: date) -> list[UserError]:
+    """RF-5: why general outpatient back home is not available on `on` (empty: it is)."""
+    if kind is not SelectionKind.GENERAL_OUTPATIENT:
+        return []
+    out = []
+    for filing in await of_person(session, person_id):
+        adjustments = benefits(plugins, filing, on)
+        if not adjustments.local_general_outpatient:
+            out.append(UserError("REMOTE_FILING_COMMITMENT", adjustments.reason, adjustments.reason_en, ("filing",)))
+    return out

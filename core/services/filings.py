@@ -19,7 +19,7 @@ from .. import access, ids
 from ..auth import Role
 from ..catalogue.materials import check_materials, normalize
 from ..domain import Channel, InstitutionLevel, Person, SelectionKind
-from ..errors import Refused, UserError, not_found
+from ..errors import Refused, UserError, flatten, not_found
 from ..filings.destinations import check_destination
 from ..filings.domain import (
     COMMITMENT_LETTER,
@@ -35,13 +35,17 @@ from ..filings.domain import (
     OutpatientChoice,
 )
 from ..periods import day_before
+from ..events import ApplicationEventBus
+from ..plugins import PluginHost
+from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, RemoteFilingChoiceRow, RemoteFilingRow
 from . import filing_store as store
 from .applications import Application, ApplicationStatus, add_event, load_many, open_application
-from .persons import _flatten, load_person
+from .catalogue import ServiceCatalogue
+from .persons import load_person
 
 if TYPE_CHECKING:
-    from ..platform import Call, Platform
+    from ..call import Call
 
 FILE_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 CANCEL_ROLES = {Role.PERSON, Role.PROXY, Role.AGENCY, Role.ADMIN}
@@ -82,8 +86,11 @@ class FilingRecord:
 
 
 class Filings:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database, plugins: PluginHost, catalogue: ServiceCatalogue, events: ApplicationEventBus):
+        self.db = db
+        self.plugins = plugins
+        self.catalogue = catalogue
+        self.events = events
 
     # -- file -----------------------------------------------------------------------------------
 
@@ -92,7 +99,7 @@ class Filings:
         access.require_roles(call.actor, FILE_ROLES, "file remote treatment")
         role = call.actor.role
         channel = data.channel or DEFAULT_CHANNEL.get(role, Channel.YUEYIBAO)  # type: ignore[arg-type]
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)  # serialises one person's filings
             if found is None:
                 raise Refused(ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))])
@@ -111,10 +118,10 @@ class Filings:
             if start < call.today and data.type is not FilingType.EMERGENCY:
                 errors.append(UserError("INVALID_DATE", "备案开始日期不能早于今天", "startOn may not lie in the past",
                                         ("startOn",)))
-            hooks = self.p.plugins.city(person.city)
+            hooks = self.plugins.city(person.city)
             destination, bad = check_destination(data.destination)
             errors += bad
-            city_info = next(c for c in self.p.plugins.cities if c.code == person.city)
+            city_info = next(c for c in self.plugins.cities if c.code == person.city)
             home = hooks.yibao_insured_region(person=person, city=city_info)
             if destination is not None and destination.overlaps(home):
                 errors.append(UserError(
@@ -136,7 +143,7 @@ class Filings:
             need = hooks.yibao_filing_required(request=request)
             if not need.required:
                 raise Refused([UserError("FILING_NOT_NEEDED", need.reason, need.reason_en, ("type",))])
-            errors += _flatten(hooks.yibao_validate_filing(request=request))
+            errors += flatten(hooks.yibao_validate_filing(request=request))
             errors += await self._conflicts(session, call, person, data.type)
             if errors:
                 raise Refused(_unique(errors))
@@ -158,9 +165,9 @@ class Filings:
             store.record(session, call, row, FilingStatus.SUBMITTED.value)
             app = None
             if item is not None:
-                due = await self.p.application_flow.due(item, call.today, channel)
+                due = await self.catalogue.due(item, call.today, channel)
                 app = await open_application(
-                    self.p, session, call, person_id=person.id, city=person.city, item_code=item.code,
+                    self.events, session, call, person_id=person.id, city=person.city, item_code=item.code,
                     channel=channel, due_date=due.date, due_note=due.note_zh or None, calendar_fallback=due.fallback,
                     materials=list(materials), facts=facts, substitutions=substitutions,
                     idempotency_key=data.idempotency_key,
@@ -171,7 +178,7 @@ class Filings:
             if not terms.review:  # deemed filed (emergency), 窗口即时办结, or a referral filed by the institution
                 await store.activate(session, call, row, _scheme(person, start))
                 if app is not None:
-                    await add_event(self.p, session, call, app, ApplicationStatus.APPROVED, channel)
+                    await add_event(self.events, session, call, app, ApplicationStatus.APPROVED, channel)
             await session.flush()
             return await self._record(session, row.id)
 
@@ -185,7 +192,7 @@ class Filings:
             if data.basis is not None:
                 errors.append(_basis_not_applicable())
             return materials, None, [], facts, None
-        item = await self.p.catalogue.item(code, person.city)
+        item = await self.catalogue.item(code, person.city)
         checked = check_materials(item, materials, facts)  # type: ignore[arg-type]
         errors += checked.to_user_errors()
         substitutions = [{"requirement": s.requirement_id, "substitute": s.name, "consequence": s.consequence,
@@ -255,7 +262,7 @@ class Filings:
             return None
         from ..filings.destinations import region_prefix
 
-        for info in self.p.plugins.cities:
+        for info in self.plugins.cities:
             region = region_prefix(info.division_code)
             if destination.prefix.startswith(region):
                 return info.code
@@ -279,35 +286,10 @@ class Filings:
 
     # -- review, cancel, complete ---------------------------------------------------------------
 
-    async def on_review(self, session: AsyncSession, call: Call, app: ApplicationRow, decision: str,
-                        reason: str | None, missing: list[str] | None = None) -> None:
-        """A reviewer decided the filing's application (RF-3: a refusal's reason is in its history)."""
-        row = await session.get(RemoteFilingRow, app.details["filingId"], with_for_update=True)
-        assert row is not None
-        if decision == "APPROVE":
-            person = await load_person(session, app.details["idNumber"])
-            await add_event(self.p, session, call, app, ApplicationStatus.APPROVED, None, reason)
-            await store.activate(session, call, row, _scheme(person[1], row.start_on) if person else None)
-        elif decision == "REJECT":
-            await add_event(self.p, session, call, app, ApplicationStatus.REJECTED, None, reason)
-            row.state = FilingStatus.REJECTED.value
-            store.record(session, call, row, FilingStatus.REJECTED.value, reason)
-        else:
-            await add_event(self.p, session, call, app, ApplicationStatus.RETURNED, None, reason, missing)
-            row.state = FilingStatus.RETURNED.value
-            store.record(session, call, row, FilingStatus.RETURNED.value, reason)
-
-    async def on_supplement(self, session: AsyncSession, call: Call, app: ApplicationRow) -> None:
-        row = await session.get(RemoteFilingRow, app.details["filingId"], with_for_update=True)
-        assert row is not None
-        row.state = FilingStatus.SUBMITTED.value
-        row.materials = sorted({*row.materials, *app.materials})
-        store.record(session, call, row, FilingStatus.SUBMITTED.value, "补充材料")
-
     async def cancel(self, call: Call, filing_id: int, reason: str | None = None) -> FilingRecord:
         """RF-2: a long-term filing cannot be cancelled before `lockedUntil`; the refusal names the date."""
         access.require_roles(call.actor, CANCEL_ROLES, "cancel remote filings")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row = await self._for_update(session, call, filing_id)
             filing = (await store.load(session, [row]))[row.id]
             status = filing.status_on(call.today)
@@ -322,7 +304,7 @@ class Filings:
                 await store.end_selections(session, call, row, text)
             elif row.application_id is not None:
                 app = await session.get(ApplicationRow, row.application_id)
-                await add_event(self.p, session, call, app, ApplicationStatus.WITHDRAWN, None, text)  # type: ignore[arg-type]
+                await add_event(self.events, session, call, app, ApplicationStatus.WITHDRAWN, None, text)  # type: ignore[arg-type]
             row.state = FilingStatus.CANCELLED.value
             row.cancelled_on = call.today
             store.record(session, call, row, FilingStatus.CANCELLED.value, text)
@@ -332,7 +314,7 @@ class Filings:
     async def complete_materials(self, call: Call, filing_id: int, materials: tuple[str, ...]) -> FilingRecord:
         """RF-5: a filing by commitment letter completed with the materials: the upgrade dates from today."""
         access.require_roles(call.actor, CANCEL_ROLES, "complete remote filings")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row = await self._for_update(session, call, filing_id)
             filing = (await store.load(session, [row]))[row.id]
             field = ("filingId",)
@@ -344,7 +326,7 @@ class Filings:
                 raise Refused([UserError("FILING_NOT_ACTIVE", "备案尚未生效或已终止，不能补齐材料",
                                          "the filing is not in force", field)])
             brought = tuple(m.strip() for m in materials if m.strip())
-            item = await self.p.catalogue.item(FILING_ITEMS[filing.type], row.city)  # type: ignore[arg-type]
+            item = await self.catalogue.item(FILING_ITEMS[filing.type], row.city)  # type: ignore[arg-type]
             held = [m for m in (*row.materials, *brought) if normalize(m) != normalize(COMMITMENT_LETTER)]
             checked = check_materials(item, held, [])  # type: ignore[arg-type]
             if not checked.ok:
@@ -359,11 +341,11 @@ class Filings:
 
     def benefits(self, filing: Filing, on: date) -> BenefitAdjustments:
         """RF-5, computed by the city's hooks for a day."""
-        return self.p.plugins.city(filing.city).yibao_filing_benefits(filing=filing, on=on)
+        return store.benefits(self.plugins, filing, on)
 
     async def get(self, call: Call, filing_id: int) -> FilingRecord | None:
         access.require_token(call.actor)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(RemoteFilingRow, filing_id)
             if row is None:
                 return None
@@ -373,24 +355,10 @@ class Filings:
 
     async def of_person(self, call: Call, person_id: int) -> list[FilingRecord]:
         """A person's filings (the caller already read the person, so access is checked)."""
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             rows = (await session.scalars(select(RemoteFilingRow.id).where(
                 RemoteFilingRow.person_id == person_id).order_by(RemoteFilingRow.id))).all()
             return [await self._record(session, pk) for pk in rows]
-
-    async def home_restrictions(self, person_id: int, city: str, kind: SelectionKind, on: date) -> list[UserError]:
-        """RF-5: why general outpatient back home is not available on `on` (empty: it is)."""
-        if kind is not SelectionKind.GENERAL_OUTPATIENT:
-            return []
-        async with self.p.db.read() as session:
-            filings = await store.of_person(session, person_id)
-        out = []
-        for filing in filings:
-            adjustments = self.benefits(filing, on)
-            if not adjustments.local_general_outpatient:
-                out.append(UserError("REMOTE_FILING_COMMITMENT", adjustments.reason, adjustments.reason_en,
-                                     ("filing", str(filing.id))))
-        return out
 
     async def _record(self, session: AsyncSession, filing_id: int) -> FilingRecord:
         row = await session.get(RemoteFilingRow, filing_id)

@@ -72,28 +72,29 @@ def _identity(item: ServiceItem) -> MaterialRequirement:
 def _kaiping_materials(item: ServiceItem) -> tuple[MaterialRequirement, ...] | None:
     by_id = _by_id(item)
     form = by_id.get("m2")
-    if item.code == "GD-14":
+    item_no = item.code  # a catalogue item number, not an error code
+    if item_no == "GD-14":
         m3 = by_id["m3"]
         return (_identity(item), form, _req("m3", "户口簿首页和本人常住人口登记卡或个人承诺书",  # type: ignore[return-value]
                                             ("户口簿首页和本人常住人口登记卡", *m3.any_of), m3), *_conditional(item))
-    if item.code == "GD-15":
+    if item_no == "GD-15":
         m3 = by_id["m3"]
         return (_identity(item), form, dataclasses.replace(  # type: ignore[return-value]
             m3, text="居住证、居民户口簿（户口簿首页和本人常住人口登记卡）、房产证、就读证明任选其一，或个人承诺书"),
             *_conditional(item))
-    if item.code == "GD-16":
+    if item_no == "GD-16":
         m3 = by_id["m3"]
         return (_identity(item), form, _req(  # type: ignore[return-value]
             "m3", "参保地工作单位派出证明、异地工作单位证明、工作合同任选其一或个人承诺书",
             ("参保地工作单位派出证明", "异地工作单位证明", "工作合同", *m3.any_of), m3), *_conditional(item))
-    if item.code == "GD-17":  # no form: ID and the referral certificate
+    if item_no == "GD-17":  # no form: ID and the referral certificate
         m3 = by_id["m3"]
         return (_identity(item), _req("m3", "具有转诊资质的定点医疗机构开具的转诊转院证明材料",
                                       ("具有转诊资质的定点医疗机构开具的转诊转院证明材料", *m3.any_of), m3),
                 *_conditional(item))
-    if item.code == "GD-18":  # 非急诊且未转诊的临时外出就医人员: an ID only
+    if item_no == "GD-18":  # 非急诊且未转诊的临时外出就医人员: an ID only
         return (_identity(item), *_conditional(item))
-    if item.code == "GD-19":
+    if item_no == "GD-19":
         return (_identity(item), form, *_conditional(item))  # type: ignore[return-value]
     return None
 
