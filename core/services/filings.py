@@ -18,28 +18,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .. import access, ids
 from ..auth import Role
 from ..catalogue.materials import check_materials, normalize
-from ..domain import Channel, InstitutionLevel, Person, SelectionKind
+from ..domain import Channel, Person
 from ..errors import Refused, UserError, flatten, not_found
 from ..filings.destinations import check_destination
 from ..filings.domain import (
     COMMITMENT_LETTER,
     FILING_ITEMS,
     BenefitAdjustments,
-    Destination,
     Filing,
     FilingBasis,
     FilingEvent,
     FilingRequest,
     FilingStatus,
     FilingType,
-    OutpatientChoice,
 )
 from ..periods import day_before
 from ..events import ApplicationEventBus
 from ..plugins import PluginHost
 from ..storage.database import Database
-from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, RemoteFilingChoiceRow, RemoteFilingRow
+from ..storage.tables import ApplicationRow, PersonRow, RemoteFilingChoiceRow, RemoteFilingRow
 from . import filing_store as store
+from .filing_choices import ChoiceInput, resolve_choices
 from .applications import Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
 from .persons import load_person
@@ -50,15 +49,6 @@ if TYPE_CHECKING:
 FILE_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 CANCEL_ROLES = {Role.PERSON, Role.PROXY, Role.AGENCY, Role.ADMIN}
 DEFAULT_CHANNEL = {Role.AGENCY: Channel.WINDOW, Role.INSTITUTION: Channel.INSTITUTION}
-
-
-@dataclass(frozen=True, slots=True)
-class ChoiceInput:
-    """RF-4: an institution at the destination by code, or by name and level (remarks)."""
-
-    institution_code: str | None = None
-    name: str | None = None
-    level: InstitutionLevel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +120,7 @@ class Filings:
                     f"{destination.code} lies within (or contains) the insured area; remote filing is for "
                     "treatment outside it", ("destination",)))
                 destination = None
-            choices, choice_errors = await self._choices(session, data.choices, destination)
+            choices, choice_errors = await resolve_choices(session, self.plugins, data.choices, destination)
             errors += choice_errors
             materials, basis, substitutions, facts, item = await self._materials(call, person, data, errors)
             if destination is None:
@@ -216,57 +206,6 @@ class Filings:
         elif data.basis is not None:
             errors.append(_basis_not_applicable())
         return materials, basis, substitutions, facts, item
-
-    async def _choices(self, session: AsyncSession, given: tuple[ChoiceInput, ...],
-                       destination: Destination | None) -> tuple[list[OutpatientChoice], list[UserError]]:
-        """RF-4: codes of a city this platform serves are checked by its data; elsewhere a name and level."""
-        served = self._served_city(destination)
-        out: list[OutpatientChoice] = []
-        errors: list[UserError] = []
-        field = ("outpatientInstitutionCodes",)
-        for choice in given:
-            code = (choice.institution_code or "").strip().upper()
-            if code:
-                inst = await session.scalar(select(InstitutionRow).where(InstitutionRow.code == code))
-                if inst is None:
-                    errors.append(UserError("NOT_FOUND", f"未找到定点医疗机构：{code}", f"institution {code} not found",
-                                            field))
-                elif destination is not None and (inst.city != served or not inst.division_code.startswith(
-                        destination.prefix[:4] if destination.level == "COUNTY" else destination.prefix)):
-                    errors.append(UserError(
-                        "REMOTE_CHOICE_OUTSIDE_DESTINATION", f"{inst.name}不在备案就医地{destination.name}",
-                        f"{code} is not an institution of the destination {destination.code}", field))
-                elif SelectionKind.GENERAL_OUTPATIENT.value not in (inst.services or ()):
-                    errors.append(UserError("INSTITUTION_NOT_ELIGIBLE", f"{inst.name}不提供普通门诊定点服务",
-                                            f"{code} offers no general-outpatient service", field))
-                else:
-                    out.append(OutpatientChoice(level=InstitutionLevel(inst.level), name=inst.name,
-                                                institution_code=inst.code, institution_id=inst.id, city=inst.city))
-                continue
-            name = (choice.name or "").strip()
-            if served is not None:
-                errors.append(UserError(
-                    "INSTITUTION_CODE_REQUIRED", "就医地由本平台服务，请填写定点医疗机构代码",
-                    "the destination is a city this platform serves: name the institution by its code", field))
-            elif not name or choice.level is None or len(name) > 200 or "\x00" in name:
-                errors.append(UserError(
-                    "REMOTE_CHOICE_INVALID", "请填写就医地定点医疗机构的名称（200字以内）及其级别",
-                    "give the institution's name (at most 200 characters) and its level", field))
-            else:
-                out.append(OutpatientChoice(level=choice.level, name=name))
-        return out, errors
-
-    def _served_city(self, destination: Destination | None) -> str | None:
-        """The platform's city whose area holds the destination, if any (RF-4)."""
-        if destination is None:
-            return None
-        from ..filings.destinations import region_prefix
-
-        for info in self.plugins.cities:
-            region = region_prefix(info.division_code)
-            if destination.prefix.startswith(region):
-                return info.code
-        return None
 
     async def _conflicts(self, session: AsyncSession, call: Call, person: Person, kind: FilingType) -> list[UserError]:
         """One open filing per person and family (long-term, or the same other type); RF-2 names the lock."""
