@@ -13,6 +13,7 @@ is built before any plugin loads, and a frontend must know every value of `Error
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -151,11 +152,44 @@ def _compose(domains: tuple[tuple[str, tuple[CodeInfo, ...]], ...]) -> dict[str,
     return registry
 
 
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+
 REGISTRY: dict[str, CodeInfo] = _compose(DOMAINS)
 """Every registered code, in domain order."""
 
 ErrorCode = enum.StrEnum("ErrorCode", [(code, code) for code in REGISTRY])  # type: ignore[misc]
 """The registry as a Python enum: `ErrorCode("NOT_FOUND")` fails for an unregistered code."""
+
+
+def declared(answers: list[list[CodeInfo] | None]) -> dict[str, CodeInfo]:
+    """Codes plugins declare through `yibao_error_codes`, checked against the registry.
+
+    Raises ValueError for a malformed entry, a code declared twice with different meanings, or a
+    declaration that redefines a registered code.
+    """
+    out: dict[str, CodeInfo] = {}
+    for answer in answers:
+        for entry in answer or ():
+            if not isinstance(entry, CodeInfo) or not _UPPER_SNAKE.fullmatch(entry.code) or not (entry.zh and entry.en):
+                raise ValueError(f"yibao_error_codes: {entry!r} is not a CodeInfo with an UPPER_SNAKE code and both texts")
+            known = REGISTRY.get(entry.code) or out.get(entry.code)
+            if known is not None and known != entry:
+                raise ValueError(f"yibao_error_codes: {entry.code} is already registered with another meaning")
+            if entry.code not in REGISTRY:
+                out[entry.code] = entry
+    return out
+
+
+def installed_plugin_codes() -> dict[str, CodeInfo]:
+    """The codes declared by the city plugins installed through the `yibao.cities` entry point."""
+    from importlib.metadata import entry_points
+
+    answers = []
+    for ep in entry_points(group="yibao.cities"):
+        hook = getattr(ep.load(), "yibao_error_codes", None)
+        if hook is not None:
+            answers.append(hook())
+    return declared(answers)
 
 
 def info(code: str) -> CodeInfo:

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import enum
 from typing import Optional
 
 import strawberry
 
 from yibao.core import error_codes
 from yibao.core.errors import UserError as UserErrorValue
+from yibao.core.plugins import PluginError, PluginHost
 
 from . import globalid
 from .describe import describe_values
 
+CODES = {**error_codes.REGISTRY, **error_codes.installed_plugin_codes()}
+"""The registry plus the codes the installed city plugins declare (hook `yibao_error_codes`)."""
+
+ErrorCodeValue = enum.StrEnum("ErrorCode", [(code, code) for code in CODES])  # type: ignore[misc]
+
 ErrorCode = strawberry.enum(
-    error_codes.ErrorCode,
+    ErrorCodeValue,
     description="错误代码：稳定的大写下划线字符串，每个值的含义见其说明。"
                 "Error code: a stable upper-snake string; each value's description says what it means.",
 )
-describe_values(ErrorCode, {code: f"{entry.zh} {entry.en}" for code, entry in error_codes.REGISTRY.items()})
+describe_values(ErrorCode, {code: f"{entry.zh} {entry.en}" for code, entry in CODES.items()})
 
 
 @strawberry.type(description="拒绝请求的一个原因，带稳定代码和中英文说明；规则给出的事实放在单独的字段里。"
@@ -44,9 +51,20 @@ class UserError:
     @classmethod
     def from_domain(cls, e: UserErrorValue) -> "UserError":
         return cls(
-            code=error_codes.ErrorCode(e.code), field=list(e.field) if e.field else None, message=e.message,
+            code=ErrorCodeValue(e.code) if e.code in CODES else e.code, field=list(e.field) if e.field else None, message=e.message,
             message_en=e.message_en, next_possible_on=e.next_possible_on,
             pending_selection_id=(strawberry.ID(globalid.encode("Selection", e.pending_selection_id))
                                   if e.pending_selection_id is not None else None),
             phones=list(e.phones),
         )
+
+
+
+def plugin_codes(plugins: PluginHost) -> dict[str, error_codes.CodeInfo]:
+    """Codes the loaded plugins declare that the built enum lacks (a plugin registered outside
+    the entry point, e.g. in a test); malformed or conflicting declarations fail start-up."""
+    try:
+        declared = error_codes.declared(plugins.pm.hook.yibao_error_codes())
+    except ValueError as exc:
+        raise PluginError(str(exc)) from exc
+    return {code: entry for code, entry in declared.items() if code not in CODES}
