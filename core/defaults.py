@@ -140,5 +140,8 @@ def yibao_validate_person(person: PersonInput) -> list[UserError]:
 def yibao_coverage(
     person: Person, kind: SelectionKind, selections: list[Selection], on: date
 ) -> list[InstitutionFilter]:
-    # Without a city rule a selection covers the selected institutions themselves.
-    return [InstitutionFilter(city=person.city, codes=tuple(s.institution.code for s in selections))]
+    # Without a city rule a selection covers the selected institutions themselves, in their own
+    # city: a REMOTE selection (RF-4) lies at the filing's destination, not in the insured city.
+    cities = sorted({s.institution.city for s in selections} | {person.city})
+    return [InstitutionFilter(city=c, codes=tuple(s.institution.code for s in selections if s.institution.city == c))
+            for c in cities]

@@ -46,6 +46,8 @@ async def test_rf4_employee_choices_become_remote_selections_when_approved(zhong
     assert sorted((s["institution"]["code"], s["slot"], s["status"], s["effectiveFrom"]) for s in remote) == [
         (KP_A, "REMOTE_LEVEL_1", "EFFECTIVE", "2026-03-03"), (KP_B, "REMOTE_LEVEL_2_3", "EFFECTIVE", "2026-03-03")]
     assert all(c["selectionId"] for c in filing["outpatientChoices"])
+    covered = await zhongshan.coverage(pid, on="2026-03-03", kind="REMOTE")  # treated there under the filing
+    assert [i["code"] for i in covered] == [KP_A, KP_B]
     # RF-4: the selections end when the filing ends (cancelled once the RF-2 lock has passed).
     assert (await cancel(zhongshan, filing["id"], on="2026-09-03"))["errors"] == []
     assert await zhongshan.selections(pid, on="2026-09-03", kind="REMOTE") == []
