@@ -101,6 +101,8 @@ class RemoteFiling(Node):
         description="以个人承诺办理后补齐材料的日期 (RF-5)。Day the missing materials arrived.")
     cancelled_on: Optional[datetime.date] = strawberry.field(description="取消日期。Day cancelled.")
     materials: list[str] = strawberry.field(description="所交材料。Materials brought.")
+    by_proxy: bool = strawberry.field(
+        description="由代办人办理（已交授权委托书及双方身份证件，RF-3）。Filed by a proxy with the letter of authorization.")
     outpatient_choices: list[RemoteOutpatientChoice] = strawberry.field(
         description="就医地普通门诊选点 (RF-4)。Outpatient choices at the destination.")
     history: list[RemoteFilingEvent] = strawberry.field(description="状态历史。Status history.")
@@ -128,7 +130,7 @@ class RemoteFiling(Node):
             destination=x.destination, destination_name=x.destination_name, start_on=x.start_on, basis=x.basis,
             deemed=x.deemed, valid_from=x.valid_from, valid_until=x.valid_until, locked_until=x.locked_until,
             approved_on=x.approved_on, materials_completed_on=x.materials_completed_on, cancelled_on=x.cancelled_on,
-            materials=list(x.materials),
+            materials=list(x.materials), by_proxy=x.proxy,
             outpatient_choices=[RemoteOutpatientChoice(
                 name=c.name, level=c.level, institution_code=c.institution_code,
                 selection_id=strawberry.ID(globalid.encode("Selection", c.selection_id)) if c.selection_id else None)

@@ -6,7 +6,7 @@ from .support import City
 
 FILING_FIELDS = """
   id type status destination destinationName startOn basis deemed validFrom validUntil lockedUntil approvedOn
-  materialsCompletedOn cancelledOn materials
+  materialsCompletedOn cancelledOn materials byProxy
   benefitAdjustments { inpatientRatioPoints localGeneralOutpatient since reason rule }
   outpatientChoices { name level institutionCode selectionId }
   history { status businessDate actor reason }

@@ -59,14 +59,14 @@ async def test_rf3_a_proxy_without_authorization_is_refused_on_both_paths(zhongs
         assert "授权委托书" in text and "委托人及代理人身份证件原件" in text
     assert await counts(yibao_platform) == rows
     ok = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, PROXY_MATERIALS, on="2026-03-02", token=proxy)
-    assert ok["errors"] == [] and ok["filing"]["status"] == "SUBMITTED"
+    assert ok["errors"] == [] and ok["filing"]["status"] == "SUBMITTED" and ok["filing"]["byProxy"] is True
 
 
 async def test_rf3_agency_at_the_window_records_a_proxy_and_completes_at_once(zhongshan, pid):
     body = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, PROXY_MATERIALS, on="2026-03-02",
                       token=zhongshan.agency, proxy=True, channel="WINDOW")
     assert body["errors"] == []
-    assert body["filing"]["status"] == "ACTIVE"  # 窗口即时办结
+    assert body["filing"]["status"] == "ACTIVE" and body["filing"]["byProxy"] is True  # 窗口即时办结
     assert body["application"]["dueDate"] == "2026-03-02"
 
 

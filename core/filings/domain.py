@@ -179,6 +179,8 @@ class Filing:
     choices: tuple[OutpatientChoice, ...] = ()
     application_id: int | None = None
     cancelled_on: date | None = None
+    proxy: bool = False
+    """RF-3: filed by a proxy (授权委托书 and both IDs were required and brought)."""
 
     def status_on(self, day: date) -> FilingStatus:
         if self.state is FilingStatus.ACTIVE and self.valid_until is not None and day > self.valid_until:

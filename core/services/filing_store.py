@@ -49,7 +49,7 @@ def to_domain(row: RemoteFilingRow, choices: list[RemoteFilingChoiceRow], codes:
                              city=codes[c.institution_id][1] if c.institution_id else None,
                              selection_id=c.selection_id)
             for c in sorted(choices, key=lambda c: c.position)),
-        application_id=row.application_id, cancelled_on=row.cancelled_on,
+        application_id=row.application_id, cancelled_on=row.cancelled_on, proxy=bool(row.proxy),
     )
 
 
