@@ -319,7 +319,7 @@ def yibao_insured_region(person: Person, city: CityInfo) -> str:
 
         @hookimpl
         def yibao_insured_region(person, city):
-            return "4407"  # the whole of 江门市
+            return "4407"  # the whole prefecture
     """
 
 
@@ -330,7 +330,7 @@ def yibao_filing_required(request: FilingRequest) -> FilingRequirement:
     Judged as of `request.start_on` (the day the treatment starts) with `request.today` the day
     the person applies. When not required the request is refused with `FILING_NOT_NEEDED` and the
     reason, and nothing is written. The province default (seed 002, items 14-19) requires every
-    type; seed 003 (Kaiping): temporary non-emergency treatment within Guangdong needs no filing
+    type; seed 003 (a county-level city): temporary non-emergency treatment in-province needs no filing
     from 2023-07-01.
 
     Example:

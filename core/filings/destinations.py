@@ -15,7 +15,7 @@ _PERIOD = re.compile(r"^\[(\d{4})?-(\d{4})?\](.*)$")
 
 
 def _current_name(raw: str) -> str | None:
-    """The name in force today of a table entry like "[1983-1993]开平县,[1993-]开平市" (None: withdrawn)."""
+    """The name in force today of a table entry like "[1983-1993]某县,[1993-]某市" (None: withdrawn)."""
     current = None
     for part in raw.split(","):
         match = _PERIOD.match(part.strip())
