@@ -21,6 +21,7 @@ from .services.filings import Filings
 from .services.institutions import Institutions
 from .services.persons import Persons
 from .services.reference import sync_reference_data
+from .services.selection_options import SelectionOptionsService
 from .services.selections import Selections
 from .storage.database import DEFAULT_URL, Database
 from .storage.migrate import upgrade
@@ -59,6 +60,7 @@ class Platform:
         self.catalogue = ServiceCatalogue(self.db, self.plugins)
         self.applications = Applications(self.db, self.events)
         self.selections = Selections(self.db, self.plugins, self.catalogue, self.events, self.persons, self.institutions)
+        self.selection_options = SelectionOptionsService(self.plugins, self.persons, self.institutions, self.selections)
         self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
         self.filings = Filings(self.db, self.plugins, self.catalogue, self.events)
 
@@ -69,6 +71,7 @@ class Platform:
         if load_reference:
             await sync_reference_data(self.db, self.plugins)
             await sync_catalogue(self.db)
+        await self.catalogue.start()
 
     async def stop(self) -> None:
         await self.events.close()

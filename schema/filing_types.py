@@ -11,19 +11,43 @@ from yibao.core.services.filings import FilingRecord
 
 from . import globalid
 from .catalogue_types import ServiceItem
+from .describe import describe_values
 from .types import Application, Institution, InstitutionLevel, Node, UserError
 
 RemoteFilingType = strawberry.enum(
-    f.FilingType,
+    f.FilingType, name="RemoteFilingType",
     description="备案类型 (RF-1)。Filing type: 异地安置退休 RETIREE_RESETTLED, 异地长期居住 LONG_TERM_RESIDENT, "
                 "常驻异地工作 STATIONED_WORKER, 临时外出就医 TEMPORARY, 异地转诊 REFERRAL, 急诊抢救 EMERGENCY, "
                 "异地生育 MATERNITY.")
 FilingBasis = strawberry.enum(
-    f.FilingBasis, description="长期备案的办理方式 (RF-5)：材料 MATERIALS 或个人承诺 COMMITMENT。"
+    f.FilingBasis, name="FilingBasis", description="长期备案的办理方式 (RF-5)：材料 MATERIALS 或个人承诺 COMMITMENT。"
                                "How a long-term filing was made: by documents or by a commitment letter.")
 RemoteFilingStatus = strawberry.enum(
-    f.FilingStatus, description="备案状态：已提交、退回补正、有效、不通过、已取消、已过期（按日期计算）。Filing status on the "
+    f.FilingStatus, name="RemoteFilingStatus", description="备案状态：已提交、退回补正、有效、不通过、已取消、已过期（按日期计算）。Filing status on the "
                                 "business date; EXPIRED is computed from validUntil.")
+
+describe_values(RemoteFilingType, {
+    f.FilingType.RETIREE_RESETTLED: "异地安置退休人员 (GD-14)。Retiree resettled elsewhere.",
+    f.FilingType.LONG_TERM_RESIDENT: "异地长期居住人员 (GD-15)。Long-term resident elsewhere.",
+    f.FilingType.STATIONED_WORKER: "常驻异地工作人员 (GD-16)。Worker stationed elsewhere.",
+    f.FilingType.TEMPORARY: "非急诊且未转诊的临时外出就医人员 (GD-18)。Temporary treatment, not emergency, not referred.",
+    f.FilingType.REFERRAL: "异地转诊人员 (GD-17)，原则上由定点医疗机构办理。Referral, normally filed by the institution.",
+    f.FilingType.EMERGENCY: "急诊抢救人员：视同备案，无须审核。Emergency: deemed filed, no review.",
+    f.FilingType.MATERNITY: "异地生育就医人员 (GD-19)，仅限省内。Maternity, within the province only.",
+})
+describe_values(FilingBasis, {
+    f.FilingBasis.MATERIALS: "材料方式：回参保地住院比例降低10个百分点，保留普通门诊待遇。By documents: -10 points, home outpatient kept.",
+    f.FilingBasis.COMMITMENT: "个人承诺方式：降低20个百分点，不享受参保地普通门诊待遇。By commitment letter: -20 points, no home "
+                              "general outpatient.",
+})
+describe_values(RemoteFilingStatus, {
+    f.FilingStatus.SUBMITTED: "已提交，待审核。Submitted, awaiting review.",
+    f.FilingStatus.RETURNED: "退回补正。Returned for missing materials.",
+    f.FilingStatus.ACTIVE: "备案有效（已通过或视同备案）。In force (approved or deemed filed).",
+    f.FilingStatus.REJECTED: "审核不通过，原因见 history。Refused; the reason is in `history`.",
+    f.FilingStatus.CANCELLED: "已取消。Cancelled.",
+    f.FilingStatus.EXPIRED: "已过有效期（按 validUntil 计算）。Past validUntil (computed).",
+})
 
 
 @strawberry.type(description="备案对参保地待遇的影响 (RF-5)，按日期计算而非存储。What the filing changes back home on a day, "
@@ -83,6 +107,7 @@ class UnsettledCosts:
 
 @strawberry.type(description="异地就医备案 (RF-1..6)。A remote-treatment filing of a person.")
 class RemoteFiling(Node):
+    id: strawberry.ID = strawberry.field(description="全局ID。The global id.")
     type: RemoteFilingType = strawberry.field(description="备案类型。Filing type.")
     status: RemoteFilingStatus = strawberry.field(description="业务日期的状态。Status on the business date.")
     destination: str = strawberry.field(description="就医地行政区划代码 (GB/T 2260)。Destination division code.")
