@@ -115,7 +115,7 @@ async def activate(session: AsyncSession, call: Call, row: RemoteFilingRow, pers
             slot=REMOTE_SLOTS[choice.level == InstitutionLevel.LEVEL_1_OR_BELOW.value],
             institution_id=choice.institution_id, scheme=person_scheme, effective_from=starts,
             effective_to=row.valid_until, channel=row.channel, created_on=call.today, created_at=datetime.now(UTC),
-            created_by=call.actor.label, application_id=row.application_id,
+            created_by=call.actor.label, application_id=None,  # linked through the filing's choice (RF-4)
         )
         session.add(sel)
         await session.flush()

@@ -39,6 +39,7 @@ from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow, RemoteFilingChoiceRow, RemoteFilingRow
 from . import filing_store as store
 from .filing_choices import ChoiceInput, resolve_choices
+from .application_records import SubstituteUsed
 from .applications import Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
 from .persons import load_person
@@ -161,8 +162,6 @@ class Filings:
                     channel=channel, due_date=due.date, due_note=due.note_zh or None, calendar_fallback=due.fallback,
                     materials=list(materials), facts=facts, substitutions=substitutions,
                     idempotency_key=data.idempotency_key,
-                    details={"filingId": row.id, "idNumber": person.id_number, "type": data.type.value,
-                             "destination": destination.code},
                 )
                 row.application_id = app.id
             if not terms.review:  # deemed filed (emergency), 窗口即时办结, or a referral filed by the institution
@@ -185,8 +184,8 @@ class Filings:
         item = await self.catalogue.item(code, person.city)
         checked = check_materials(item, materials, facts)  # type: ignore[arg-type]
         errors += checked.to_user_errors()
-        substitutions = [{"requirement": s.requirement_id, "substitute": s.name, "consequence": s.consequence,
-                          "replaces": list(s.replaces)} for s in checked.substitutions]
+        substitutions = [SubstituteUsed(requirement=s.requirement_id, substitute=s.name, consequence=s.consequence,
+                                        replaces=tuple(s.replaces)) for s in checked.substitutions]
         basis = None
         if data.type.long_term:
             by_commitment = [s for s in checked.substitutions if normalize(s.name) == normalize(COMMITMENT_LETTER)]

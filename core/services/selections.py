@@ -35,6 +35,7 @@ from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import filing_store, mapping
+from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
     SELECTION_ITEMS,
     Application,
@@ -150,13 +151,12 @@ class Selections:
             return plan.hooks.yibao_first_choice_effective_date(request=plan.request)
         return plan.hooks.yibao_change_effective_date(request=plan.request)
 
-    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> Selection:
+    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow,
+                             request: SelectionRequestDetails) -> Selection:
         """A reviewer approves a selection application: the city's rules apply as of the approval day."""
-        details = app.details
         data = SelectInput(
-            id_number=details["idNumber"], kind=SelectionKind(details["kind"]),
-            institution_code=details["institutionCode"], channel=Channel(app.channel),
-            replaces_selection_id=details.get("replacesSelectionId"),
+            id_number=request.id_number, kind=request.kind, institution_code=request.institution_code,
+            channel=Channel(app.channel), replaces_selection_id=request.replaces_selection_id,
         )
         plan = await self._plan(session, call, data)
         assert isinstance(plan, _Plan)
@@ -231,9 +231,10 @@ class Selections:
             channel=data.channel, idempotency_key=data.idempotency_key if review else None,
             due_date=due.date if due else call.today, due_note=(due.note_zh or None) if due else None,
             calendar_fallback=due.fallback if due else False,
-            details={"idNumber": plan.person.id_number, "institutionCode": plan.institution.code,
-                     "kind": data.kind.value, "replacesSelectionId": data.replaces_selection_id,
-                     "replaces": replaces.id if replaces else None, "idempotencyKey": data.idempotency_key},
+            selection_request=SelectionRequestDetails(
+                id_number=plan.person.id_number, kind=data.kind, institution_code=plan.institution.code,
+                replaces_selection_id=data.replaces_selection_id, replaces=replaces.id if replaces else None,
+                idempotency_key=data.idempotency_key),
         )
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
@@ -247,7 +248,7 @@ class Selections:
             effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
             created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
             replaces_id=replaces.id if replaces else None, application_id=app.id,
-            idempotency_key=None if reviewed else app.details.get("idempotencyKey"),
+            idempotency_key=None if reviewed else _idempotency_key(app),
         )
         session.add(row)
         await session.flush()
@@ -259,9 +260,8 @@ class Selections:
             self._event(session, call, old.id, "END_SCHEDULED", request.channel,  # type: ignore[union-attr]
                         {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
                          "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
-        app.details = {**app.details, "selectionId": row.id}
         await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
-                        None if reviewed else request.channel)
+                        None if reviewed else request.channel, decision=ReviewDecision.APPROVE if reviewed else None)
         await session.flush()
         return await self._result(session, row.id)
 
@@ -447,6 +447,11 @@ class Selections:
             return [], []
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         return await self.institutions.matching(list(filters or ())), []
+
+
+def _idempotency_key(app: ApplicationRow) -> str | None:
+    request = SelectionRequestDetails.from_json(app.details)
+    return request.idempotency_key if request else None
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:

@@ -1,7 +1,7 @@
 """remote-treatment filings (异地就医备案): filings, outpatient choices, events
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0008 (the integrator re-chains)
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
