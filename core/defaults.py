@@ -17,6 +17,13 @@ from .domain import (
     Slot,
 )
 from .errors import UserError
+from .filings.province import (  # noqa: F401  (the province's filing rules, registered with these defaults)
+    yibao_filing_benefits,
+    yibao_filing_required,
+    yibao_filing_terms,
+    yibao_insured_region,
+    yibao_validate_filing,
+)
 from .hookspecs import hookimpl
 
 REFUSAL_CODES: dict[str, str] = {
@@ -55,8 +62,15 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     if request.kind is SelectionKind.REMOTE:
         # RF-4: the outpatient choice at a remote destination is made with the remote filing.
         errors.append(UserError(
-            "USE_REMOTE_FILING", "异地门诊选点须随异地就医备案一并办理",
-            "a remote outpatient choice is made together with a remote-treatment filing", ("kind",)))
+            "USE_REMOTE_FILING",
+            "异地门诊选点须随异地长期备案一并办理：请通过 fileRemoteTreatment 提交备案（类型为异地安置退休、"
+            "异地长期居住或常驻异地工作），在 outpatientInstitutionCodes / outpatientChoices 中填写就医地的"
+            "定点医疗机构（职工：一家一级及以下，可再选一家二级或三级；居民：一家一级及以下），备案通过后生效",
+            "a remote outpatient choice is made with a long-term remote-treatment filing: file it with "
+            "fileRemoteTreatment (RETIREE_RESETTLED, LONG_TERM_RESIDENT or STATIONED_WORKER) naming the "
+            "institutions at the destination in outpatientInstitutionCodes / outpatientChoices (employees one "
+            "level-1-or-below and optionally one level 2/3, residents one level-1-or-below); they take effect "
+            "when the filing is approved", ("kind",)))
     if request.scheme is None:
         errors.append(UserError(
             "NOT_INSURED", "该参保人当日没有有效的参保记录，不能选点",
@@ -135,5 +149,8 @@ def yibao_validate_person(person: PersonInput) -> list[UserError]:
 def yibao_coverage(
     person: Person, kind: SelectionKind, selections: list[Selection], on: date
 ) -> list[InstitutionFilter]:
-    # Without a city rule a selection covers the selected institutions themselves.
-    return [InstitutionFilter(city=person.city, codes=tuple(s.institution.code for s in selections))]
+    # Without a city rule a selection covers the selected institutions themselves, in their own
+    # city: a REMOTE selection (RF-4) lies at the filing's destination, not in the insured city.
+    cities = sorted({s.institution.city for s in selections} | {person.city})
+    return [InstitutionFilter(city=c, codes=tuple(s.institution.code for s in selections if s.institution.city == c))
+            for c in cities]

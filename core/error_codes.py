@@ -131,7 +131,37 @@ through the entry point are values of the schema's ErrorCode enum; any other cod
 with (undeclared, or a plugin registered only in a test) is served as CITY_RULE with the plugin's
 code in `cityCode` (docs/plugins.md)."""
 
-DOMAINS: tuple[tuple[str, tuple[CodeInfo, ...]], ...] = (REQUEST, PERSONS, SELECTIONS, APPLICATIONS, CITIES)
+FILINGS = _domain(
+    "filings",
+    CodeInfo("INVALID_DESTINATION", "就医地须为6位行政区划代码（GB/T 2260）。", "The destination must be a 6-digit GB/T 2260 division code."),
+    CodeInfo("UNKNOWN_DESTINATION", "未知或已撤销的行政区划代码。", "The destination is not a current GB/T 2260 division."),
+    CodeInfo("DESTINATION_IS_HOME", "就医地在参保地范围内（或包含参保地），不属于异地就医。",
+             "The destination lies within (or contains) the insured area; remote filing is for treatment outside it."),
+    CodeInfo("FILING_NOT_NEEDED", "该情形无须办理异地就医备案（例如省内临时外出就医），未作任何登记。",
+             "No filing is needed in this case (e.g. temporary treatment within the province); nothing was recorded."),
+    CodeInfo("FILING_EXISTS", "已有一项待审核或有效的同类备案，须先取消。", "A pending or active filing of the same kind exists; cancel it first."),
+    CodeInfo("FILING_LOCKED", "异地长期备案在 lockedUntil 之前不能取消或变更（RF-2），信息中注明日期。",
+             "A long-term filing cannot be cancelled or changed before lockedUntil (RF-2); the message names the date."),
+    CodeInfo("FILING_NOT_CANCELLABLE", "该备案已不通过、已取消或已过期，不能取消。", "The filing was refused, cancelled or has expired."),
+    CodeInfo("FILING_NOT_ACTIVE", "备案尚未生效或已终止。", "The filing is not in force."),
+    CodeInfo("FILING_ROLE_NOT_ALLOWED", "定点医疗机构只能办理异地转诊或急诊备案。", "An institution files referrals and emergencies only."),
+    CodeInfo("MATERNITY_IN_PROVINCE_ONLY", "异地生育备案仅支持省内，跨省无法办理。", "A maternity filing is possible only within the province."),
+    CodeInfo("BASIS_MISMATCH", "所选备案方式（材料/个人承诺）与所交材料不符。", "The basis (MATERIALS / COMMITMENT) does not match the materials brought."),
+    CodeInfo("BASIS_NOT_APPLICABLE", "备案方式只适用于异地长期备案。", "A basis applies to long-term filings only."),
+    CodeInfo("NOT_BY_COMMITMENT", "只有以个人承诺方式办理且尚未补齐材料的备案才能补齐材料。",
+             "Only a filing by commitment letter not yet completed can be completed with materials."),
+    CodeInfo("REMOTE_CHOICE_NOT_ALLOWED", "就医地门诊选点不符合规定（职工一家一级及以下，可再选一家二级或三级；居民一家一级及以下；仅长期备案）。",
+             "The outpatient choices at the destination do not fit RF-4 (employees one level-1-or-below plus optionally "
+             "one level 2/3; residents one level-1-or-below; long-term filings only)."),
+    CodeInfo("REMOTE_CHOICE_OUTSIDE_DESTINATION", "所选机构不在备案的就医地。", "The institution is not at the filing's destination."),
+    CodeInfo("REMOTE_CHOICE_INVALID", "请填写就医地机构的名称（200字以内）及级别。", "Give the institution's name (at most 200 characters) and level."),
+    CodeInfo("INSTITUTION_CODE_REQUIRED", "就医地由本平台服务，须填写定点医疗机构代码。",
+             "The destination is a city this platform serves: name the institution by its code."),
+    CodeInfo("REMOTE_FILING_COMMITMENT", "以个人承诺方式办理异地长期备案，备案有效期间不享受参保地普通门诊待遇（RF-5）。",
+             "A long-term filing by commitment letter: no general-outpatient benefit back home while it is in force (RF-5)."),
+)
+
+DOMAINS: tuple[tuple[str, tuple[CodeInfo, ...]], ...] = (REQUEST, PERSONS, SELECTIONS, APPLICATIONS, CITIES, FILINGS)
 
 
 def _compose(domains: tuple[tuple[str, tuple[CodeInfo, ...]], ...]) -> dict[str, CodeInfo]:

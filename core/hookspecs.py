@@ -41,6 +41,7 @@ from .settings import PluginSetting
 
 if TYPE_CHECKING:
     from .catalogue.items import ServiceItem
+    from .filings.domain import BenefitAdjustments, Filing, FilingRequest, FilingRequirement, FilingTerms
 
 PROJECT = "yibao"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -326,4 +327,106 @@ def yibao_service_item(item: ServiceItem) -> ServiceItem:
             if item.code == "GD-22":
                 return replace(item, notes=item.notes + ("佛山：可在粤医保办理",))
             return item
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Remote-treatment filing (异地就医备案, DOMAIN.md section 6)
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def yibao_insured_region(person: Person, city: CityInfo) -> str:
+    """The GB/T 2260 prefix of the area a person is insured in (参保地) for remote filing (decides).
+
+    A destination inside this area (or containing it) is not 异地 and is refused
+    (`DESTINATION_IS_HOME`). Arguments: the person and their city's identity. The province default
+    is the city's own division (440783 → "440783", 442000 → "4420"); a city whose pooling area is
+    wider answers its own, e.g. a county-level city pooled with its prefecture.
+
+    Example:
+
+        @hookimpl
+        def yibao_insured_region(person, city):
+            return "4407"  # the whole prefecture
+    """
+
+
+@hookspec(firstresult=True)
+def yibao_filing_required(request: FilingRequest) -> FilingRequirement:
+    """Whether a filing of this type to this destination is needed at all, RF-1 (decides).
+
+    Judged as of `request.start_on` (the day the treatment starts) with `request.today` the day
+    the person applies. When not required the request is refused with `FILING_NOT_NEEDED` and the
+    reason, and nothing is written. The province default (seed 002, items 14-19) requires every
+    type; seed 003 (a county-level city): temporary non-emergency treatment in-province needs no filing
+    from 2023-07-01.
+
+    Example:
+
+        @hookimpl
+        def yibao_filing_required(request):
+            if request.type is FilingType.TEMPORARY and request.in_province \
+                    and request.start_on >= date(2023, 7, 1):
+                return FilingRequirement(False, "省内异地临时外出就医无须备案", "not needed in-province", "RF-1")
+            return None  # the province default decides
+    """
+
+
+@hookspec(firstresult=True)
+def yibao_filing_terms(request: FilingRequest) -> FilingTerms:
+    """How an accepted filing runs, RF-1 and RF-2 (decides): whether it waits for review, its
+    validity in months from the start (None: until cancelled), the RF-2 lock in months after
+    approval.
+
+    The province default: long-term types reviewed, open-ended, locked 6 months; temporary and
+    referral valid 6 months; emergencies deemed filed (no review); a referral filed by an
+    institution and a filing made by agency staff at the window take effect at once.
+
+    Example:
+
+        @hookimpl
+        def yibao_filing_terms(request):
+            if request.type is FilingType.MATERNITY:
+                return FilingTerms(review=True, validity_months=12, lock_months=0)
+            return None
+    """
+
+
+@hookspec
+def yibao_validate_filing(request: FilingRequest) -> list[UserError]:
+    """Every reason to refuse this filing request (contributes; all reasons at once, SE-4).
+
+    The province default refuses maternity filings across provinces (RF-1), filing types an
+    institution may not file, persons not insured on the start date, and outpatient choices at
+    the destination that do not fit RF-4 (employees one level-1-or-below and optionally one
+    level 2/3; residents one level-1-or-below; only with a long-term filing).
+
+    Example:
+
+        @hookimpl
+        def yibao_validate_filing(request):
+            if request.type is FilingType.STATIONED_WORKER and request.person.scheme_on(request.start_on) \
+                    is Scheme.RESIDENT:
+                return [UserError("NOT_EMPLOYEE", "常驻异地工作人员备案限职工医保", "employees only")]
+            return []
+    """
+
+
+@hookspec(firstresult=True)
+def yibao_filing_benefits(filing: Filing, on: date) -> BenefitAdjustments:
+    """RF-5: what a filing changes of the person's benefits back home on `on` (decides).
+
+    Computed, never stored: the province default gives a long-term filing by commitment letter
+    −20 inpatient points and no local general outpatient, by materials (or once the missing
+    materials were brought, from that day) −10 points with local general outpatient kept; any
+    other filing, or one not in force on `on`, changes nothing.
+
+    Example:
+
+        @hookimpl
+        def yibao_filing_benefits(filing, on):
+            if filing.basis is FilingBasis.COMMITMENT and filing.active_on(on):
+                return BenefitAdjustments(-15, False, filing.valid_from, "本市降低15个百分点", "-15 points")
+            return None
     """

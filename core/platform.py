@@ -17,6 +17,7 @@ from .plugins import PluginHost
 from .services.application_flow import ApplicationFlow
 from .services.applications import Applications
 from .services.catalogue import ServiceCatalogue, sync_catalogue
+from .services.filings import Filings
 from .services.institutions import Institutions
 from .services.person_categories import PersonCategories
 from .services.persons import Persons
@@ -63,6 +64,7 @@ class Platform:
         self.selections = Selections(self.db, self.plugins, self.catalogue, self.events, self.persons, self.institutions)
         self.selection_options = SelectionOptionsService(self.plugins, self.persons, self.institutions, self.selections)
         self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
+        self.filings = Filings(self.db, self.plugins, self.catalogue, self.events)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
         """Create and migrate the database, then load the cities' reference data if it changed."""

@@ -10,6 +10,7 @@ from .mutations import Mutation
 from .queries import Query
 from .scalars import DateTime
 from .subscriptions import Subscription
+from .filing_types import RemoteFiling
 from .types import Agency, Application, City, Institution, Person, Selection
 
 
@@ -23,7 +24,7 @@ def _build() -> YibaoSchema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[City, Institution, Agency, Person, Selection, Application],
+        types=[City, Institution, Agency, Person, Selection, Application, RemoteFiling],
         extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
         scalar_overrides={datetime.datetime: DateTime},
     )

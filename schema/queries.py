@@ -17,6 +17,7 @@ from .selection_options import SelectionOptions, selection_options
 from yibao.core.services.applications import ApplicationFilter
 
 from .catalogue_types import ServiceItem
+from .filing_types import CoverageAnswer, RemoteFiling
 from .types import (
     Agency,
     Application,
@@ -37,6 +38,7 @@ from .types import (
     Plugin,
     Selection,
     SelectionKind,
+    UserError,
 )
 
 
@@ -128,6 +130,27 @@ class Query:
             raise _refused_as_error(exc) from None
         return [Institution.from_domain(i, c.cities) for i in found]
 
+    @strawberry.field(description="就医范围及其为空的原因（如以个人承诺办理异地长期备案，RF-5）。Coverage with the reasons "
+                                  "it is empty when a rule takes it away.", permission_classes=PERSON_READERS)
+    async def coverage_explained(
+        self, info: Info, id_number: str, kind: Optional[SelectionKind] = SelectionKindValue.GENERAL_OUTPATIENT,
+        on: Optional[datetime.date] = None,
+    ) -> CoverageAnswer:
+        c = ctx(info)
+        try:
+            found, reasons = await c.platform.selections.coverage_explained(
+                c.call, id_number, kind or SelectionKindValue.GENERAL_OUTPATIENT, on)
+        except Refused as exc:
+            raise _refused_as_error(exc) from None
+        return CoverageAnswer(institutions=[Institution.from_domain(i, c.cities) for i in found],
+                              reasons=[UserError.from_domain(r) for r in reasons])
+
+    @strawberry.field(description="一项异地就医备案。A remote-treatment filing by id.", permission_classes=[Authenticated])
+    async def remote_filing(self, info: Info, id: strawberry.ID) -> Optional[RemoteFiling]:
+        c = ctx(info)
+        found = await c.platform.filings.get(c.call, globalid.decode_int(id, "RemoteFiling"))
+        return RemoteFiling.from_record(found, c.call.today) if found else None
+
     selection_options: SelectionOptions = strawberry.field(
         resolver=selection_options, permission_classes=SELECTORS,
         description="参保人今天能选什么：每个位置的当前机构、能否现在变更、不能时从何时起、可选机构和生效日期；"
@@ -207,4 +230,7 @@ async def resolve_node(info: Info, global_id: str) -> Optional[Node]:
     if type_name == "Application":
         app = await p.applications.get(call, pk)
         return Application.from_domain(app, call.today) if app else None
+    if type_name == "RemoteFiling":
+        filing = await p.filings.get(call, pk)
+        return RemoteFiling.from_record(filing, call.today) if filing else None
     return None

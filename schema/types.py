@@ -3,7 +3,7 @@
 import datetime
 import enum
 from collections.abc import Awaitable, Callable
-from typing import Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import strawberry
 from strawberry.types import Info
@@ -20,6 +20,9 @@ from . import globalid
 from .catalogue_types import ServiceItem
 from .describe import describe_values
 from .error_types import ErrorCode, UserError  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from .filing_types import RemoteFiling
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
 SelectionKind = strawberry.enum(
@@ -189,6 +192,8 @@ class Application(Node):
     materials: list[str]
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
+    filing_id: Optional[strawberry.ID] = strawberry.field(
+        description="该申请对应的异地就医备案。The remote filing this application is for.")
     events: list[ApplicationEvent]
     _city: strawberry.Private[str]
 
@@ -209,6 +214,7 @@ class Application(Node):
             substitutions=[SubstitutionUsed(requirement=s.requirement, substitute=s.substitute,
                                             consequence=s.consequence) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
+            filing_id=strawberry.ID(globalid.encode("RemoteFiling", a.filing_id)) if a.filing_id else None,
             events=[ApplicationEvent.from_domain(e) for e in a.events], _city=a.city,
         )
 
@@ -288,6 +294,15 @@ class Person(Node):
             if include_history or s.status_on(today) in (domain.SelectionStatus.EFFECTIVE, domain.SelectionStatus.PENDING):
                 shown.append(Selection.from_domain(s, today, cities))
         return shown
+
+    @strawberry.field(description="异地就医备案（含历史）。The person's remote-treatment filings, history included.")
+    async def remote_filings(
+        self, info: Info
+    ) -> list[Annotated["RemoteFiling", strawberry.lazy("yibao.schema.filing_types")]]:
+        from .filing_types import RemoteFiling
+
+        c = info.context
+        return [RemoteFiling.from_record(r, c.call.today) for r in await c.platform.filings.of_person(c.call, self._pk)]
 
     @classmethod
     def from_record(cls, r: PersonRecord, today: datetime.date, cities: dict[str, City]) -> "Person":

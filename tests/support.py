@@ -150,7 +150,8 @@ async def counts(platform) -> dict[str, int]:
     out = {}
     async with platform.db.read() as session:
         for table in (tables.PersonRow, tables.SchemePeriodRow, tables.SelectionRow, tables.SelectionEventRow,
-                      tables.ApplicationRow, tables.ApplicationEventRow, tables.PersonCategoryRow):
+                      tables.ApplicationRow, tables.ApplicationEventRow, tables.PersonCategoryRow,
+                      tables.RemoteFilingRow, tables.RemoteFilingChoiceRow, tables.RemoteFilingEventRow):
             out[table.__tablename__] = await session.scalar(select(func.count()).select_from(table))
     return out
 

@@ -282,4 +282,5 @@ async def test_dated_rule_sets_are_listed(yibao_client):
     assert kaiping["ruleSets"] == [
         {"id": "kaiping-2022", "validFrom": None, "validTo": "2022-12-31"},
         {"id": "kaiping-2023", "validFrom": "2023-01-01", "validTo": None},
+        {"id": "kaiping-filing-2023-07", "validFrom": "2023-07-01", "validTo": None},  # RF-1, seed 003
     ]

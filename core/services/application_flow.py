@@ -16,6 +16,7 @@ from ..errors import Refused, UserError, not_found
 from ..events import ApplicationEventBus
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
+from . import filing_review
 from .application_records import ReviewDecision, SelectionRequestDetails, SubmissionDetails, SubstituteUsed
 from .applications import Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
@@ -119,7 +120,13 @@ class ApplicationFlow:
                 errors += await self._check_named_materials(row, data.missing_materials)
             if errors:
                 raise Refused(errors)
-            if data.decision is ReviewDecision.APPROVE:
+            filing = await filing_review.filing_of(session, row)
+            if filing is not None:  # a remote filing's application (RF-1..5)
+                missing = list(data.missing_materials)
+                text = reason if data.decision is not ReviewDecision.RETURN else (
+                    reason or "请补充以下材料：" + "、".join(missing))
+                await filing_review.on_review(self.events, session, call, row, filing, data.decision, text, missing)
+            elif data.decision is ReviewDecision.APPROVE:
                 request = SelectionRequestDetails.from_json(row.details)
                 if request is not None:  # a selection application (e.g. ZS-6 portal review)
                     await self.selections.apply_reviewed(session, call, row, request)
@@ -158,6 +165,9 @@ class ApplicationFlow:
                                for m in still])
             row.materials = sorted({*row.materials, *provided})
             await add_event(self.events, session, call, row, ApplicationStatus.SUBMITTED, None, "补充材料")
+            filing = await filing_review.filing_of(session, row)
+            if filing is not None:
+                await filing_review.on_supplement(session, call, row, filing)
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 

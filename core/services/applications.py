@@ -19,7 +19,14 @@ from ..errors import BadArgument
 from ..events import ApplicationEventBus
 from ..pagination import Page, after_id, build_page, page_request
 from ..storage.database import Database
-from ..storage.tables import ApplicationEventRow, ApplicationRow, ApplicationSubstitutionRow, PersonRow, SelectionRow
+from ..storage.tables import (
+    ApplicationEventRow,
+    ApplicationRow,
+    ApplicationSubstitutionRow,
+    PersonRow,
+    RemoteFilingRow,
+    SelectionRow,
+)
 from .application_records import ReviewDecision, SelectionRequestDetails, SubstituteUsed
 
 
@@ -77,6 +84,8 @@ class Application:
     """Set for a selection application (SE-5): the request it stands for."""
     selection_id: int | None = None
     """The selection the request created (at once, or when a reviewer approved it)."""
+    filing_id: int | None = None
+    """The remote filing (异地就医备案) this application is for (RF-1)."""
 
     def overdue_on(self, day: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_date is not None and day > self.due_date
@@ -137,7 +146,7 @@ def _substitution(s: ApplicationSubstitutionRow) -> SubstituteUsed:
 
 
 def _domain(row: ApplicationRow, events: list[ApplicationEventRow], selection_id: int | None,
-            substitutions: list[ApplicationSubstitutionRow]) -> Application:
+            substitutions: list[ApplicationSubstitutionRow], filing_id: int | None = None) -> Application:
     return Application(
         id=row.id, person_id=row.person_id, city=row.city, item_code=row.item_code,
         channel=Channel(row.channel), status=ApplicationStatus(row.status), submitted_on=row.submitted_on,
@@ -146,6 +155,7 @@ def _domain(row: ApplicationRow, events: list[ApplicationEventRow], selection_id
         substitutions=tuple(_substitution(s) for s in sorted(substitutions, key=lambda s: s.position)),
         time_limit_case=row.time_limit_case, selection_request=SelectionRequestDetails.from_json(row.details),
         selection_id=selection_id, events=tuple(_event(e) for e in sorted(events, key=lambda e: e.id)),
+        filing_id=filing_id,
     )
 
 
@@ -155,8 +165,9 @@ async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Applicat
     if not pks:
         return {}
     rows = (await session.execute(
-        select(ApplicationRow, SelectionRow.id)
+        select(ApplicationRow, SelectionRow.id, RemoteFilingRow.id)
         .outerjoin(SelectionRow, SelectionRow.application_id == ApplicationRow.id)
+        .outerjoin(RemoteFilingRow, RemoteFilingRow.application_id == ApplicationRow.id)
         .where(ApplicationRow.id.in_(pks)))).all()
     events = (await session.scalars(
         select(ApplicationEventRow).where(ApplicationEventRow.application_id.in_(pks)))).all()
@@ -168,7 +179,8 @@ async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Applicat
     subs: dict[int, list[ApplicationSubstitutionRow]] = {}
     for s in used:
         subs.setdefault(s.application_id, []).append(s)
-    return {r.id: _domain(r, by_app.get(r.id, []), selection_id, subs.get(r.id, [])) for r, selection_id in rows}
+    return {r.id: _domain(r, by_app.get(r.id, []), selection_id, subs.get(r.id, []), filing_id)
+            for r, selection_id, filing_id in rows}
 
 
 @dataclass(frozen=True, slots=True)

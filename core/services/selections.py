@@ -34,7 +34,7 @@ from ..periods import day_before
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
-from . import mapping
+from . import filing_store, mapping
 from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
     SELECTION_ITEMS,
@@ -434,6 +434,11 @@ class Selections:
 
     async def coverage(self, call: Call, id_number: str, kind: SelectionKind, on: date | None) -> list[Institution]:
         """Where the person may be treated under `kind` on `on` (ZS-5 and the like)."""
+        return (await self.coverage_explained(call, id_number, kind, on))[0]
+
+    async def coverage_explained(self, call: Call, id_number: str, kind: SelectionKind,
+                                 on: date | None) -> tuple[list[Institution], list[UserError]]:
+        """Coverage, and why it is empty when a rule takes it away (RF-5: a filing by commitment letter)."""
         from .read_path import matching, person_record
 
         day = on or call.today
@@ -441,11 +446,15 @@ class Selections:
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
+        async with self.db.read() as session:
+            restrictions = await filing_store.home_restrictions(session, self.plugins, person.id, kind, day)
+        if restrictions:
+            return [], restrictions
         effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
         # The hook is asked even without a selection: a city may cover a person who need not
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await matching(self.db, list(filters or ()))  # one statement
+        return await matching(self.db, list(filters or ())), []  # one statement
 
 
 def _idempotency_key(app: ApplicationRow) -> str | None:

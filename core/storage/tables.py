@@ -240,3 +240,62 @@ class CalendarScheduleRow(Base):
     workdays: Mapped[list[str]] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     loaded_by: Mapped[str] = mapped_column(String(100))
+
+
+class RemoteFilingRow(Base):
+    """异地就医备案 (RF-1..6). Never deleted; its state moves only through recorded events."""
+
+    __tablename__ = "remote_filings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    destination: Mapped[str] = mapped_column(String(6))
+    destination_name: Mapped[str] = mapped_column(String(100))
+    start_on: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    locked_until: Mapped[date | None] = mapped_column(Date)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    materials_completed_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    validity_months: Mapped[int | None] = mapped_column(Integer)
+    lock_months: Mapped[int] = mapped_column(Integer, default=0)
+    deemed: Mapped[bool] = mapped_column(Boolean, default=False)
+    proxy: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    materials: Mapped[list[str]] = mapped_column(JSON, default=list)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (UniqueConstraint("person_id", "idempotency_key", name="uq_remote_filings_person_idempotency"),)
+
+
+class RemoteFilingChoiceRow(Base):
+    """RF-4: a general-outpatient choice at the destination; its REMOTE selection once approved."""
+
+    __tablename__ = "remote_filing_choices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("remote_filings.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    selection_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id"))
+
+
+class RemoteFilingEventRow(Base):
+    """Each status change of a filing: submitted, returned, active, rejected, cancelled, materials completed."""
+
+    __tablename__ = "remote_filing_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("remote_filings.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    business_date: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -6,6 +6,7 @@ Seeds 001 and 003; DOMAIN.md section 5 (KP-1..8). Where each rule lives:
   change_window.py  KP-4 the yearly change window
   rules.py          KP-4, KP-5 (slot order), KP-6 (old-scheme record) as hooks
   rule_sets.py      the dated 2022 and 2023 rule sets
+  filings.py        RF-1 seed 003's filing rules and wording of the materials (异地就医备案)
   data/             KP-7 agencies and phones, KP-8 towns, the 30 institutions of seed 001
 """
 
@@ -15,6 +16,12 @@ from yibao.core.domain import CityInfo, ReferenceData
 from yibao.core.hookspecs import hookimpl
 from yibao.core.rulesets import RuleSet
 
+from .filings import (  # noqa: F401  (hook implementations: seed 003's filing rules)
+    FILING_RULES,
+    yibao_filing_required,
+    yibao_insured_region,
+    yibao_service_item,
+)
 from .reference import reference
 from .rule_sets import RULES
 from .rules import (  # noqa: F401  (hook implementations)
@@ -39,4 +46,4 @@ def yibao_reference_data() -> ReferenceData:
 
 @hookimpl
 def yibao_rule_sets() -> list[RuleSet]:
-    return RULES.rule_sets
+    return [*RULES.rule_sets, FILING_RULES]

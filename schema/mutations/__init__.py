@@ -4,6 +4,7 @@ import strawberry
 
 from .applications import review_application, submit_application, supplement_application
 from .change_scheme import change_scheme
+from .filings import cancel_remote_filing, complete_remote_filing_materials, file_remote_treatment
 from .person_categories import record_person_category
 from .register_person import register_person
 from .selections import end_selection, select_institution, withdraw_selection
@@ -20,3 +21,6 @@ class Mutation:
     submit_application = submit_application
     review_application = review_application
     supplement_application = supplement_application
+    file_remote_treatment = file_remote_treatment
+    cancel_remote_filing = cancel_remote_filing
+    complete_remote_filing_materials = complete_remote_filing_materials

@@ -23,6 +23,7 @@ from yibao.core.domain import (
 )
 from yibao.core.errors import RefusalOverride, UserError
 from yibao.core.error_codes import CodeInfo
+from yibao.core.filings.domain import BenefitAdjustments, FilingBasis, FilingRequirement, FilingTerms, FilingType
 from yibao.core.hookspecs import hookimpl
 from yibao.core.periods import first_of_next_month
 from yibao.core.rulesets import RuleSet
@@ -63,7 +64,8 @@ REFERENCE = ReferenceData(
 
 RULES = RuleSet(id="exampleville-2026", city=CITY.code, valid_from=date(2026, 1, 1), valid_to=None,
                 source="tests/plugins/example_city.py (made up)",
-                rules=("EX-1", "EX-2", "EX-3", "EX-4", "EX-5", "EX-6", "EX-7", "EX-8"))
+                rules=("EX-1", "EX-2", "EX-3", "EX-4", "EX-5", "EX-6", "EX-7", "EX-8", "EX-9", "EX-10",
+                       "EX-11", "EX-12", "EX-13"))
 
 COMMUNITY_SLOT = Slot("COMMUNITY", "社区门诊（社区卫生服务中心/站）", "community outpatient", "4499",
                       categories=COMMUNITY, rule="EX-1")
@@ -183,3 +185,42 @@ def yibao_service_item(item):
     if item.code == "GD-22":
         return dataclasses.replace(item, notes=(*item.notes, "示例市：电话申请须经审核（EX-6）"))
     return item
+
+
+# Remote-treatment filing (异地就医备案): the made-up rules EX-9..13 on top of the province's RF-1..6.
+
+
+@hookimpl
+def yibao_insured_region(person, city):
+    return "4499"  # EX-9: the whole prefecture is one insured area
+
+
+@hookimpl
+def yibao_filing_required(request):
+    if request.type is FilingType.TEMPORARY and request.in_province:  # EX-10: no temporary filing in-province
+        return FilingRequirement(False, "示例市参保人省内临时外出就医无须备案（EX-10）",
+                                 "no temporary filing is needed within the province (EX-10)", "EX-10")
+    return None
+
+
+@hookimpl
+def yibao_filing_terms(request):
+    if request.type is FilingType.MATERNITY:  # EX-11: a maternity filing is valid 12 months
+        return FilingTerms(review=True, validity_months=12, lock_months=0, rule="EX-11")
+    return None
+
+
+@hookimpl
+def yibao_validate_filing(request):
+    if (request.start_on - request.today).days > 30:  # EX-12: at most 30 days ahead
+        return [UserError("INVALID_DATE", "备案开始日期不能晚于30天后（EX-12）",
+                          "a filing may start at most 30 days ahead (EX-12)", ("startOn",))]
+    return []
+
+
+@hookimpl
+def yibao_filing_benefits(filing, on):
+    if filing.basis is FilingBasis.COMMITMENT and filing.materials_completed_on is None and filing.active_on(on):
+        return BenefitAdjustments(-15, False, filing.valid_from, "示例市：以个人承诺备案降低15个百分点（EX-13）",
+                                  "by commitment letter: -15 points (EX-13)", "EX-13")
+    return None

@@ -1,0 +1,47 @@
+"""Bad input to the filing mutations gets clear codes, never INTERNAL_ERROR, and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from .filing_support import BEIJING, CANCEL, FILE, LONG_TERM, codes, file
+from .support import counts
+
+
+@pytest.fixture
+async def pid(zhongshan, new_id):
+    pid = new_id()
+    await zhongshan.register(pid, on="2026-01-05")
+    return pid
+
+
+async def test_bad_values_are_coded_and_write_nothing(zhongshan, yibao_platform, pid):
+    rows = await counts(yibao_platform)
+    past = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, LONG_TERM, on="2026-03-02", startOn="2026-03-01")
+    assert codes(past) == ["INVALID_DATE"]
+    huge = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, ["x" * 100_000, "\x00", ""], on="2026-03-02")
+    assert set(codes(huge)) == {"MATERIALS_MISSING"}
+    named = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, LONG_TERM, on="2026-03-02",
+                       outpatientChoices=[{"name": "x" * 100_000, "level": "LEVEL_1_OR_BELOW"}, {"name": ""}])
+    assert codes(named) == ["REMOTE_CHOICE_INVALID"]  # one reason, said once
+    nobody = await zhongshan.client(FILE, {"input": {"idNumber": "123", "type": "TEMPORARY", "destination": BEIJING,
+                                                     "materials": []}}, token=zhongshan.agency, today="2026-03-02")
+    assert [e["code"] for e in nobody.data["fileRemoteTreatment"]["errors"]] == ["INVALID_ID_NUMBER"]
+    assert await counts(yibao_platform) == rows
+
+
+async def test_wrong_types_other_cities_and_foreign_ids_are_request_errors(zhongshan, yibao_client, pid):
+    wrong = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "HOLIDAY", "destination": BEIJING,
+                                                    "materials": []}}, token=zhongshan.agency, today="2026-03-02")
+    assert wrong.errors and wrong.error_codes()[0] != "INTERNAL_ERROR"
+    other_city = yibao_client.token("agency", city="jiangmen_kaiping")
+    denied = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "TEMPORARY", "destination": BEIJING,
+                                                     "materials": []}}, token=other_city, today="2026-03-02")
+    assert denied.error_codes() == ["FORBIDDEN"]
+    person_id = (await zhongshan.client("query($id: String!) { person(idNumber: $id) { id } }", {"id": pid},
+                                        token=zhongshan.agency)).data["person"]["id"]
+    not_a_filing = await zhongshan.client(CANCEL, {"id": person_id}, token=zhongshan.agency, today="2026-03-02")
+    assert not_a_filing.error_codes() == ["INVALID_ID"]
+    anonymous = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "TEMPORARY", "destination": BEIJING,
+                                                        "materials": []}})
+    assert anonymous.error_codes() == ["UNAUTHENTICATED"]
