@@ -66,6 +66,15 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
             ("institutionCode",)))
     if request.replaces is not None:
         pending = [s for s in request.active() if s.replaces_id == request.replaces.id]
+        waiting = [p for p in request.pending if p.replaces_id == request.replaces.id]
+        if waiting and not pending:  # SE-3: a reviewed change of this record waits for staff
+            errors.append(UserError(
+                "PENDING_CHANGE_EXISTS",
+                f"已有一项待审核的变更申请（{waiting[0].applied_on.isoformat()}提交，{waiting[0].institution.name}），"
+                "请等待审核结果或先撤回该申请",
+                f"a change of this record applied for on {waiting[0].applied_on.isoformat()} is waiting for review; "
+                "wait for it or withdraw it first",
+                ("replacesSelectionId",)))
         if pending:
             errors.append(UserError(
                 "PENDING_CHANGE_EXISTS",

@@ -154,6 +154,27 @@ class Person:
         period = self.scheme_period_on(day)
         return period.scheme if period else None
 
+    def age_on(self, day: date) -> int | None:
+        """Full years on `day`, from the birth date in a resident ID number (ID-1); None otherwise."""
+        born = _birth_date(self.id_number) if self.document_type == "RESIDENT_ID" else None
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def is_female(self) -> bool | None:
+        """GB 11643: the 17th character is odd for men, even for women; None without a resident ID."""
+        if self.document_type != "RESIDENT_ID" or len(self.id_number) != 18 or not self.id_number[16].isdigit():
+            return None
+        return int(self.id_number[16]) % 2 == 0
+
+
+def _birth_date(id_number: str) -> date | None:
+    """ID-1: characters 7-14 of an 18-character resident ID number are the birth date."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Selection:
@@ -236,6 +257,19 @@ class InstitutionFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingReview:
+    """A selection request waiting for staff review (e.g. ZS-6 through 广东政务服务网), as the rules
+    see it: it counts as made on `applied_on` (SE-3), e.g. toward ZS-4's one change a month."""
+
+    id: int
+    kind: SelectionKind
+    institution: Institution
+    applied_on: date
+    replaces_id: int | None = None
+    slot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SelectionRequest:
     """What the rules see of a selection request (selectInstitution)."""
 
@@ -251,14 +285,27 @@ class SelectionRequest:
     """The record this request changes; None for a first choice of an empty slot."""
     history: tuple[Selection, ...] = field(default=())
     """Every selection of this kind the person has ever had, withdrawn and ended included."""
+    takes_effect: date | None = None
+    """When the request would take effect (KP-4: 1 January for a change made in the window); every
+    rule is judged by the rule set in force that day. None: the same as `today`."""
+    pending: tuple[PendingReview, ...] = field(default=())
+    """The person's other requests of this kind waiting for review (SE-3, ZS-4)."""
+    approved_items: frozenset[str] = field(default=frozenset())
+    """Catalogue items (seed 002) the person holds an approved application for on `today`, e.g.
+    "GD-20" 门诊特定病种待遇认定, which 门特 selection needs (SE-1)."""
 
     @property
     def is_change(self) -> bool:
         return self.replaces is not None
 
     @property
+    def effective_on(self) -> date:
+        return self.takes_effect or self.today
+
+    @property
     def scheme(self) -> Scheme | None:
-        return self.person.scheme_on(self.today)
+        """The scheme in force on the day the request takes effect (KP-4)."""
+        return self.person.scheme_on(self.effective_on) or self.person.scheme_on(self.today)
 
     def active(self) -> tuple[Selection, ...]:
         """Selections of this kind effective today or pending."""

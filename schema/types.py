@@ -135,6 +135,36 @@ class SubstitutionUsed:
     consequence: Optional[str]
 
 
+@strawberry.type(description="申请的机构（代码、名称、镇街）。The institution a request names (code, name, town).")
+class RequestedInstitution:
+    code: str = strawberry.field(description="机构代码。12-character institution code.")
+    name: str = strawberry.field(description="机构名称。Institution name.")
+    town: Optional[str] = strawberry.field(description="所在镇街。Town or district.")
+
+
+@strawberry.type(description="待审核的选点申请（如广东政务服务网），按申请之日审核（SE-3）。"
+                             "A reviewed selection request (e.g. 广东政务服务网), judged as of the day applied (SE-3).")
+class SelectionRequest:
+    kind: SelectionKind = strawberry.field(description="选点类别。Selection kind.")
+    institution: RequestedInstitution = strawberry.field(description="申请选定的机构。The institution asked for.")
+    slot: Optional[str] = strawberry.field(description="申请之日所填的选点位。The slot it fills, as judged the day applied.")
+    replaces: Optional[strawberry.ID] = strawberry.field(description="要变更的选点记录。The selection it changes.")
+    applied_on: datetime.date = strawberry.field(description="申请之日：所有规则以此日为准。The day applied: every rule's day.")
+    status: str = strawberry.field(description="PENDING 待审核 / APPROVED 已通过 / REJECTED 不予通过 / WITHDRAWN 已撤回。"
+                                               "PENDING, APPROVED, REJECTED or WITHDRAWN.")
+    decided_on: Optional[datetime.date] = strawberry.field(description="审核或撤回之日。The day decided or withdrawn.")
+    reason: Optional[str] = strawberry.field(description="不予通过的原因。Why it was rejected.")
+
+    @classmethod
+    def from_domain(cls, r) -> "SelectionRequest":
+        return cls(
+            kind=r.kind, slot=r.slot, applied_on=r.applied_on, status=r.status.value, decided_on=r.decided_on,
+            reason=r.reason,
+            institution=RequestedInstitution(code=r.institution.code, name=r.institution.name, town=r.institution.town),
+            replaces=strawberry.ID(globalid.encode("Selection", r.replaces_id)) if r.replaces_id else None,
+        )
+
+
 @strawberry.type(description="申请: an application and its progress (SE-5, SC-3).")
 class Application(Node):
     item_code: str = strawberry.field(description="Catalogue item (seed 002), e.g. GD-22")
@@ -150,11 +180,15 @@ class Application(Node):
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
     events: list[ApplicationEvent]
+    selection_request: Optional[SelectionRequest] = strawberry.field(
+        default=None, description="待审核选点申请的类型化记录（SE-3）。The typed reviewed selection request behind it.")
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
-        selection = a.details.get("selectionId")
+        request = a.selection_request
+        selection = request.selection_id if request is not None else a.details.get("selectionId")
         return cls(
+            selection_request=SelectionRequest.from_domain(request) if request is not None else None,
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
             calendar_fallback=a.calendar_fallback, overdue=a.overdue_on(today) if today else False,

@@ -17,7 +17,8 @@ from ..catalogue.materials import check_materials, conditions, requirements
 from ..domain import Channel
 from ..errors import Refused, UserError, not_found
 from ..storage.tables import ApplicationRow, PersonRow
-from .applications import Application, ApplicationStatus, add_event, load_many, open_application
+from . import selection_requests
+from .applications import OPEN_STATUSES, Application, ApplicationStatus, add_event, load_many, open_application
 from .persons import load_person
 
 if TYPE_CHECKING:
@@ -125,9 +126,8 @@ class ApplicationFlow:
             if errors:
                 raise Refused(errors)
             if data.decision == "APPROVE":
-                if "institutionCode" in row.details:  # a selection application (e.g. ZS-6 portal review)
-                    await self.p.selections.apply_reviewed(session, call, row)
-                else:
+                # a reviewed selection request (e.g. ZS-6 portal) is judged as of the day applied (SE-3)
+                if not await self.p.selections.apply_reviewed(session, call, row):
                     await add_event(self.p, session, call, row, ApplicationStatus.APPROVED, None, reason)
             elif data.decision == "REJECT":
                 await add_event(self.p, session, call, row, ApplicationStatus.REJECTED, None, reason)
@@ -135,6 +135,25 @@ class ApplicationFlow:
                 missing = list(data.missing_materials)
                 text = reason or "请补充以下材料：" + "、".join(missing)
                 await add_event(self.p, session, call, row, ApplicationStatus.RETURNED, None, text, missing)
+            await session.flush()
+            return (await load_many(session, [row.id]))[row.id]
+
+    async def withdraw(self, call: Call, application_id: int) -> Application:
+        """SE-3: the person (or their proxy, or staff) withdraws an application still open; a
+        reviewed selection request behind it is withdrawn with it and no longer counts (ZS-4)."""
+        access.require_roles(call.actor, SUBMIT_ROLES, "withdraw applications")
+        async with self.p.db.write() as session:
+            row = await session.get(ApplicationRow, application_id, with_for_update=True)
+            if row is None:
+                raise Refused([not_found("申请", "application", ("applicationId",))])
+            person = await session.get(PersonRow, row.person_id)
+            access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+            if ApplicationStatus(row.status) not in OPEN_STATUSES:
+                raise Refused([UserError("NOT_PENDING", "该申请已办结，不能撤回",
+                                         "the application is already decided and cannot be withdrawn",
+                                         ("applicationId",))])
+            await selection_requests.withdraw(session, call, row)
+            await add_event(self.p, session, call, row, ApplicationStatus.WITHDRAWN, None, "申请人撤回")
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 

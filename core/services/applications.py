@@ -7,7 +7,7 @@ import enum
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,6 +72,8 @@ class Application:
     materials: tuple[str, ...] = ()
     substitutions: tuple[dict, ...] = ()
     details: dict = field(default_factory=dict)
+    selection_request: Any = None
+    """The typed reviewed selection request behind it (selection_requests.ReviewedRequest), if any."""
 
     def overdue_on(self, day: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_date is not None and day > self.due_date
@@ -119,8 +121,9 @@ def _event(e: ApplicationEventRow) -> ApplicationEvent:
     )
 
 
-def _domain(row: ApplicationRow, events: list[ApplicationEventRow]) -> Application:
+def _domain(row: ApplicationRow, events: list[ApplicationEventRow], request: Any = None) -> Application:
     return Application(
+        selection_request=request,
         id=row.id, person_id=row.person_id, city=row.city, item_code=row.item_code,
         channel=Channel(row.channel), status=ApplicationStatus(row.status), submitted_on=row.submitted_on,
         due_date=row.due_date, due_note=row.due_note, calendar_fallback=bool(row.calendar_fallback),
@@ -130,7 +133,7 @@ def _domain(row: ApplicationRow, events: list[ApplicationEventRow]) -> Applicati
 
 
 async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Application]:
-    """Applications with their events, in two statements."""
+    """Applications with their events (and reviewed selection requests), in at most three statements."""
     if not pks:
         return {}
     rows = (await session.scalars(select(ApplicationRow).where(ApplicationRow.id.in_(pks)))).all()
@@ -139,7 +142,10 @@ async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Applicat
     by_app: dict[int, list[ApplicationEventRow]] = {}
     for e in events:
         by_app.setdefault(e.application_id, []).append(e)
-    return {r.id: _domain(r, by_app.get(r.id, [])) for r in rows}
+    from .selection_requests import for_applications
+
+    requests = await for_applications(session, [r.id for r in rows if r.item_code in SELECTION_ITEMS.values()])
+    return {r.id: _domain(r, by_app.get(r.id, []), requests.get(r.id)) for r in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ only stores what the hooks answered, in one transaction, or nothing at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from ..domain import (
 from ..errors import Refused, UserError, not_found
 from ..periods import day_before
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
+from . import selection_requests as reviewed
 from . import mapping
 from .applications import (
     SELECTION_ITEMS,
@@ -90,24 +91,23 @@ class Selections:
             if plan.hooks.yibao_selection_needs_review(request=plan.request):
                 # e.g. ZS-6: 广东政务服务网 uploads a form that staff review; approval creates the selection
                 app = await self._open(session, call, plan, data, review=True)
+                await reviewed.record(session, call, plan.request, app)
                 return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
             app = await self._open(session, call, plan, data, review=False)
             return await self._write(session, call, plan, app)
 
-    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> Selection:
-        """A reviewer approves a selection application: the city's rules apply as of the approval day."""
-        details = app.details
-        data = SelectInput(
-            id_number=details["idNumber"], kind=SelectionKind(details["kind"]),
-            institution_code=details["institutionCode"], channel=Channel(app.channel),
-            replaces_selection_id=details.get("replacesSelectionId"),
-        )
-        plan = await self._plan(session, call, data)
-        assert isinstance(plan, _Plan)
-        return (await self._write(session, call, plan, app, reviewed=True)).selection
+    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> bool:
+        """A reviewer approves a selection application (SE-3): the rules judge it as of the day the
+        person applied, against the person's records as they stand now. A request that has become
+        impossible (a newer choice, an ended record, a rule that now refuses it) is rejected with
+        its reason in the application's events. Returns False when there is no such request."""
+        return await reviewed.approve(self, session, call, app)
 
-    async def _plan(self, session: AsyncSession, call: Call, data: SelectInput) -> _Plan | SelectionResult:
-        """Load what the rules need and ask them; raises Refused with every reason at once."""
+    async def _plan(self, session: AsyncSession, call: Call, data: SelectInput, *,
+                    request_id: int | None = None) -> _Plan | SelectionResult:
+        """Load what the rules need and ask them; raises Refused with every reason at once.
+
+        `request_id`: the reviewed request being approved, left out of the pending ones."""
         found = await load_person(session, data.id_number, lock=True)
         if found is not None:
             access.check_person_access(call.actor, found[1].city, found[1].id_number)
@@ -141,11 +141,31 @@ class Selections:
         request = SelectionRequest(
             person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
+            pending=await reviewed.pending(session, person.id, data.kind, exclude=request_id),
+            approved_items=await reviewed.approved_items(session, person.id),
         )
+        request = self._as_of_effect(hooks, request)
         errors += _flatten(hooks.yibao_validate_selection(request=request))
         if errors:
             raise Refused(_unique(errors))
         return _Plan(person, inst, slot, request, hooks)
+
+    @classmethod
+    def _as_of_effect(cls, hooks: Any, request: SelectionRequest) -> SelectionRequest:
+        """KP-3/KP-4: a request is judged by the rules in force on the day it takes effect: the
+        slots (and so eligibility) of that day's rule set, the scheme of that day."""
+        if request.replaces is None:
+            takes_effect = hooks.yibao_first_choice_effective_date(request=request)
+        else:
+            takes_effect = hooks.yibao_change_effective_date(request=request)
+        if takes_effect == request.today:
+            return replace(request, takes_effect=takes_effect)
+        ahead = replace(request, takes_effect=takes_effect)
+        slots = tuple(hooks.yibao_selection_slots(person=request.person, kind=request.kind, today=takes_effect) or ())
+        fitting = [s for s in slots if s.accepts(request.institution)]
+        kept = request.slot.key if request.slot else (request.replaces.slot if request.replaces else None)
+        slot = next((s for s in fitting if s.key == kept), fitting[0] if fitting else None)
+        return replace(ahead, slots=slots, slot=slot)
 
     async def _repeat(self, session: AsyncSession, person_id: int, key: str) -> SelectionResult | None:
         done = await session.scalar(select(SelectionRow).where(
@@ -179,17 +199,16 @@ class Selections:
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
                      reviewed: bool = False) -> SelectionResult:
-        request, hooks = plan.request, plan.hooks
+        """Store the decided request. For a reviewed one `plan.request.today` is the day applied
+        (the record's `created_on`, SE-3) and `call.today` the approval day of the events."""
+        request = plan.request
         replaces = request.replaces
-        if replaces is None:
-            starts = hooks.yibao_first_choice_effective_date(request=request)
-        else:
-            starts = hooks.yibao_change_effective_date(request=request)
+        starts = request.effective_on
         row = SelectionRow(
             person_id=plan.person.id, kind=request.kind.value, slot=(plan.slot.key if plan.slot else request.kind.value),
             institution_id=plan.institution.id, scheme=(request.scheme.value if request.scheme else None),
             effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
-            created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
+            created_on=request.today, created_at=datetime.now(UTC), created_by=call.actor.label,
             replaces_id=replaces.id if replaces else None, application_id=app.id,
             idempotency_key=None if reviewed else app.details.get("idempotencyKey"),
         )
@@ -199,6 +218,7 @@ class Selections:
         if replaces is not None:
             old = await session.get(SelectionRow, replaces.id)
             previous_to = old.effective_to  # type: ignore[union-attr]
+            row.replaced_effective_to = previous_to  # typed, restored if this change is withdrawn
             old.effective_to = day_before(starts)  # type: ignore[union-attr]
             self._event(session, call, old.id, "END_SCHEDULED", request.channel,  # type: ignore[union-attr]
                         {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
@@ -342,11 +362,7 @@ class Selections:
 
     async def _restore_end(self, session: AsyncSession, call: Call, row: SelectionRow) -> None:
         old = await session.get(SelectionRow, row.replaces_id)
-        scheduled = await session.scalar(
-            select(SelectionEventRow).where(SelectionEventRow.selection_id == old.id,  # type: ignore[union-attr]
-                                            SelectionEventRow.event == "END_SCHEDULED")
-            .order_by(SelectionEventRow.id.desc()).limit(1))
-        restored = date.fromisoformat(scheduled.detail["previousEffectiveTo"]) if scheduled else OPEN_END
+        restored = row.replaced_effective_to or OPEN_END
         old.effective_to = restored  # type: ignore[union-attr]
         self._event(session, call, old.id, "END_RESTORED", None,  # type: ignore[union-attr]
                     {"effectiveTo": restored.isoformat(), "withdrawn": row.id})

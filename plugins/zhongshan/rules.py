@@ -71,20 +71,27 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     if request.kind is not GENERAL or not request.is_change:
         return []
     # ZS-4: at most one effective change per calendar month. Reading: a second change request in
-    # the same month is refused; a withdrawn change does not count (it never takes effect).
+    # the same month is refused; a withdrawn or rejected change does not count (it never takes
+    # effect); a change waiting for review counts from the day it was applied for (SE-3).
     month = (request.today.year, request.today.month)
     made = [
-        s for s in request.history
+        (s.institution, s.effective_from, False) for s in request.history
         if s.replaces_id is not None and not s.withdrawn and (s.created_on.year, s.created_on.month) == month
+    ] + [
+        (p.institution, None, True) for p in request.pending
+        if p.replaces_id is not None and (p.applied_on.year, p.applied_on.month) == month
     ]
     if made:
+        inst, starts, waiting = made[0]
+        nxt = first_of_next_month(request.today)
+        state = "待审核" if waiting else f"{starts.isoformat()}生效"
+        state_en = "waiting for review" if waiting else f"effective {starts.isoformat()}"
         return [UserError(
             "CHANGE_LIMIT_REACHED",
-            f"本月已办理过一次变更选点（{made[0].institution.name}，{made[0].effective_from.isoformat()}生效），"
-            "原则上每月只能进行一次有效变更；如需更改，可先撤回该待生效的变更",
-            f"a change was already made this month ({made[0].institution.code}, effective "
-            f"{made[0].effective_from.isoformat()}); at most one change per month. "
-            "A change not yet in effect may be withdrawn first",
+            f"本月已办理过一次变更选点（{inst.name}，{state}），原则上每月只能进行一次有效变更，"
+            f"{nxt.year}年{nxt.month}月{nxt.day}日起可再次变更；如需更改本月的变更，可先撤回该尚未生效的变更",
+            f"a change was already made this month ({inst.code}, {state_en}); at most one change per month, "
+            f"the next change is possible from {nxt.isoformat()}. A change not yet in effect may be withdrawn first",
             ("institutionCode",),
         )]
     return []

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from .applications import review_application, submit_application, supplement_application
+from .applications import review_application, submit_application, supplement_application, withdraw_application
 from .change_scheme import change_scheme
 from .register_person import register_person
 from .selections import end_selection, select_institution, withdraw_selection
@@ -18,3 +18,4 @@ class Mutation:
     submit_application = submit_application
     review_application = review_application
     supplement_application = supplement_application
+    withdraw_application = withdraw_application

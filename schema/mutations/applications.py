@@ -49,6 +49,11 @@ class SupplementApplicationInput:
     materials: list[str]
 
 
+@strawberry.input(description="撤回尚未办结的申请。Withdraw an application still open.")
+class WithdrawApplicationInput:
+    application_id: strawberry.ID = strawberry.field(description="申请 id。The application's id.")
+
+
 @strawberry.type
 class ApplicationPayload:
     application: Optional[Application]
@@ -85,4 +90,14 @@ async def supplement_application(info: Info, input: SupplementApplicationInput) 
     c = ctx(info)
     app, errors = await attempt(c.platform.application_flow.supplement(
         c.call, globalid.decode_int(input.application_id, "Application"), tuple(input.materials)))
+    return _payload(c, app, errors)
+
+
+@strawberry.mutation(permission_classes=SELECTORS,
+                     description="参保人撤回尚未办结的申请（如待审核的选点申请，SE-3）。"
+                                 "Withdraw an application still open, e.g. a reviewed selection request (SE-3).")
+async def withdraw_application(info: Info, input: WithdrawApplicationInput) -> ApplicationPayload:
+    c = ctx(info)
+    app, errors = await attempt(c.platform.application_flow.withdraw(
+        c.call, globalid.decode_int(input.application_id, "Application")))
     return _payload(c, app, errors)
