@@ -145,8 +145,8 @@ async def test_kp5_both_in_a_must_first_change_one_to_b(kaiping, yibao_platform,
     assert "先将其中一家变更为二级或三级" in refused["errors"][0]["message"]
     assert "first change one of them to a group B" in refused["errors"][0]["messageEn"]
     assert await counts(yibao_platform) == rows and await snapshot(yibao_platform) == state
-    # a third selection is no way out either
-    assert codes(await kaiping.select(pid, B_CENTRAL, on="2023-10-09")) == ["SLOT_ORDER"]
+    # a third selection is no way out either: the person is asked which record it changes (KP-5)
+    assert codes(await kaiping.select(pid, B_CENTRAL, on="2023-10-09")) == ["REPLACEMENT_AMBIGUOUS"]
 
     to_b = (await kaiping.select(pid, B_CENTRAL, on="2023-10-09", replaces=one["id"]))["selection"]
     assert (to_b["slot"], to_b["effectiveFrom"]) == ("B", "2024-01-01")

@@ -148,7 +148,7 @@ class Selections:
         errors += _flatten(hooks.yibao_validate_selection(request=request))
         if errors:
             raise Refused(_unique(errors))
-        return _Plan(person, inst, slot, request, hooks)
+        return _Plan(person, inst, request.slot, request, hooks)
 
     @classmethod
     def _as_of_effect(cls, hooks: Any, request: SelectionRequest) -> SelectionRequest:
@@ -282,7 +282,7 @@ class Selections:
         holders = [s for s in history if fills(s) and s.status_on(today) is SelectionStatus.EFFECTIVE]
         if len(holders) > 1:
             return None, [UserError(
-                "REPLACEMENT_AMBIGUOUS", "该类别有多条生效选点，请指明要变更哪一条（replacesSelectionId）",
+                "REPLACEMENT_AMBIGUOUS", "该类别有多条生效的选点记录，请选择要变更的是哪一条",
                 "several selections fill this slot; name the one to change with replacesSelectionId",
                 ("replacesSelectionId",))]
         return (holders[0] if holders else None), []

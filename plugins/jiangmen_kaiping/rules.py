@@ -11,11 +11,19 @@ from yibao.core.hookspecs import hookimpl
 
 from .change_window import WINDOW
 from .contacts import benefit_phones
-from .groups import GROUP_ZH, Group, group_of
+from .groups import CHILDREN, CHILDREN_HOSPITAL, GROUP_ZH, Group, group_of
 from .rule_sets import RULES
+from .slots import RESIDENT_2023, RESIDENT_ADULT_2023
 
 GENERAL = SelectionKind.GENERAL_OUTPATIENT
 SCHEME_ZH = {Scheme.EMPLOYEE: "职工医保", Scheme.RESIDENT: "居民医保"}
+CHILD_AGE_LIMIT = 18
+"""KP-3 reading: the children's specialty option is for residents under this age (the seed gives none)."""
+
+
+def is_child(person: Person, day: date) -> bool:
+    age = person.age_on(day)
+    return age is not None and age < CHILD_AGE_LIMIT
 
 
 @hookimpl
@@ -23,7 +31,10 @@ def yibao_selection_slots(person: Person, kind: SelectionKind, today: date) -> l
     if kind is not GENERAL:
         return None  # SE-1: other kinds follow the provincial defaults
     scheme = person.scheme_on(today)
-    return list(RULES.on(today).slots.get(scheme, ())) if scheme else []  # KP-2 / KP-3
+    slots = RULES.on(today).slots.get(scheme, ()) if scheme else ()  # KP-2 / KP-3
+    if slots == RESIDENT_2023 and not is_child(person, today):
+        slots = RESIDENT_ADULT_2023  # KP-3: the children's specialty option is for children
+    return list(slots)
 
 
 @hookimpl
@@ -48,10 +59,29 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     if request.is_change and not WINDOW.is_open(request.today):
         errors.append(WINDOW.refusal(request.today, benefit_phones()))  # KP-4
     errors += _old_scheme_active(request)  # KP-6
-    takes_effect = WINDOW.effective_date(request.today) if request.is_change else request.today
+    errors += _childrens_option(request)  # KP-3
+    takes_effect = request.effective_on  # KP-4: judged by the rules in force when it takes effect
     if request.scheme is Scheme.EMPLOYEE and RULES.on(takes_effect).slot_order:
         errors += _slot_order(request, takes_effect)  # KP-5
     return errors
+
+
+def _childrens_option(request: SelectionRequest) -> list[UserError]:
+    """KP-3: a resident adult choosing a children's specialty institution is told why not."""
+    inst, day = request.institution, request.effective_on
+    childrens = inst.category == CHILDREN_HOSPITAL or CHILDREN in inst.specialties
+    if request.scheme is not Scheme.RESIDENT or not childrens or is_child(request.person, day):
+        return []
+    if request.slot is not None:  # it fits the slot anyway (e.g. a level-1 institution)
+        return []
+    return [UserError(
+        "INSTITUTION_NOT_ELIGIBLE",
+        f"{inst.name}是儿童专科定点医疗机构，只供未满{CHILD_AGE_LIMIT}周岁的居民医保参保人选定；"
+        "您可在一级及以下定点医疗机构中选定一家",
+        f"{inst.code} is a children's specialty institution, open to resident-scheme members under "
+        f"{CHILD_AGE_LIMIT}; choose a level-1-or-below institution",
+        ("institutionCode",),
+    )]
 
 
 def _old_scheme_active(request: SelectionRequest) -> list[UserError]:
@@ -79,17 +109,33 @@ def _old_scheme_active(request: SelectionRequest) -> list[UserError]:
 
 def _slot_order(request: SelectionRequest, takes_effect: date) -> list[UserError]:
     """KP-5: an employee's selections must move toward one in A and one in B, never away."""
+    if request.replaces is not None and any(
+            s.replaces_id == request.replaces.id for s in request.active() if s.id != request.replaces.id):
+        return []  # a change of this record is already pending: PENDING_CHANGE_EXISTS says so
     state = [s for s in request.history
              if not s.withdrawn and s.effective_from <= takes_effect <= s.effective_to]
     before = [group_of(s.institution) for s in state]
     after = [group_of(s.institution) for s in state if request.replaces is None or s.id != request.replaces.id]
     after.append(group_of(request.institution))
     limit = len(RULES.on(takes_effect).slots[Scheme.EMPLOYEE])
+    if request.replaces is None and len(after) > limit:
+        return [_name_the_record(state)]  # the real problem: which record does this change?
     if len(after) <= limit and _valid(after):
         return []
     if len(after) <= limit and not _valid(before) and _distance(after) < _distance(before):
         return []
     return [_slot_order_error(before)]
+
+
+def _name_the_record(state: list) -> UserError:
+    names = "、".join(s.institution.name for s in state)
+    return UserError(
+        "REPLACEMENT_AMBIGUOUS",
+        f"您已有{len(state)}家有效的普通门诊定点（{names}），请选择要变更的是哪一家，再提交变更",
+        f"{len(state)} general-outpatient selections are in effect ({', '.join(s.institution.code for s in state)}); "
+        "name the one this request changes (replacesSelectionId)",
+        ("replacesSelectionId",),
+    )
 
 
 def _valid(groups: list[Group]) -> bool:

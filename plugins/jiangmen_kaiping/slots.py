@@ -20,6 +20,11 @@ RESIDENT_2023 = (
     Slot("GENERAL", "一级及以下或儿童专科定点医疗机构", "level 1 or below, or a children's specialty institution",
          JIANGMEN, levels=L1, categories=(CHILDREN_HOSPITAL,), specialties=(CHILDREN,), rule="KP-3"),
 )
+# KP-3 reading: the children's specialty option is for insured children (CHILD_AGE_LIMIT in
+# rules.py); an adult resident's one slot is level 1 or below. The slot keeps its key.
+RESIDENT_ADULT_2023 = (
+    Slot("GENERAL", "一级及以下定点医疗机构", "level 1 or below", JIANGMEN, levels=L1, rule="KP-3"),
+)
 
 # 2022 rules (before the A/B classification of 2023): an employee could hold two
 # general-outpatient selections of any level, which is how KP-5's "both in A" arises.
