@@ -10,6 +10,7 @@ from datetime import date
 from .domain import (
     InstitutionFilter,
     Person,
+    Scheme,
     PersonInput,
     Selection,
     SelectionKind,
@@ -47,6 +48,7 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
         errors.append(UserError(
             "NOT_INSURED", "该参保人当日没有有效的参保记录，不能选点",
             "the person has no insurance scheme in force today and cannot select", ("idNumber",)))
+    errors += _preconditions(request)
     if inst.city != request.person.city:
         errors.append(UserError(
             "INSTITUTION_OTHER_CITY", f"{inst.name}不属于参保地的定点医疗机构，只能在参保地内选点",
@@ -87,6 +89,39 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
                 "SAME_INSTITUTION", "变更后的机构与当前选点相同",
                 "the change names the institution already selected", ("institutionCode",)))
     return errors
+
+
+RECOGNITION_ITEM = "GD-20"
+"""Seed 002 item 20 门诊特定病种待遇认定: the recognition a 门特 selection (item 21) needs (SE-1)."""
+
+
+def _preconditions(request: SelectionRequest) -> list[UserError]:
+    """SE-1: 产检 (item 25) is for persons entitled to maternity-insurance benefits; 门特 (item 21)
+    needs a recognised special disease (item 20). Reading: 生育保险 is carried by the employee
+    scheme, so the basis is being a woman insured as an employee on the day the choice takes
+    effect; an employee's unemployed spouse (item 25's 《结婚证》 case) applies at a window."""
+    person = request.person
+    if request.kind is SelectionKind.PRENATAL:
+        reasons = []
+        if person.is_female() is False:
+            reasons.append(("产前检查定点只适用于享受生育保险待遇的女性参保人", "prenatal check-ups are for women"))
+        if request.scheme is not Scheme.EMPLOYEE:
+            reasons.append((
+                "产前检查定点适用于符合享受生育保险相关待遇的参保人员（职工医保参保人）；"
+                "职工未就业配偶请持《结婚证》到医保经办窗口办理",
+                "only persons entitled to maternity-insurance benefits (the employee scheme) choose a prenatal "
+                "institution; an employee's unemployed spouse applies at an agency window"))
+        if reasons:
+            return [UserError("NOT_ENTITLED", "；".join(r[0] for r in reasons) + "（生育保险）",
+                              "; ".join(r[1] for r in reasons) + " (maternity insurance)", ("kind",))]
+    if request.kind is SelectionKind.SPECIAL_DISEASE and RECOGNITION_ITEM not in request.approved_items:
+        return [UserError(
+            "NOT_ENTITLED",
+            "选定门特定点医疗机构前，须先办理门诊特定病种待遇认定（由符合要求的定点医疗机构办理）",
+            "a special-disease institution can be chosen only after the special disease is recognised "
+            "(门诊特定病种待遇认定, done by a qualified institution)",
+            ("kind",))]
+    return []
 
 
 @hookimpl(trylast=True)
