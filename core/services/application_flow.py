@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from .. import access, ids
 from ..auth import Role
+from ..catalogue.applicants import Applicant, applicant, not_applicable
 from ..catalogue.due_dates import DueDate, due_date
 from ..catalogue.items import ServiceItem
 from ..catalogue.materials import check_materials, conditions, requirements
-from ..domain import Channel
+from ..domain import Channel, Person, Scheme
 from ..errors import Refused, UserError, not_found
 from ..storage.tables import ApplicationRow, PersonRow
 from . import selection_requests
@@ -89,10 +90,12 @@ class ApplicationFlow:
                     ApplicationRow.person_id == person.id, ApplicationRow.idempotency_key == data.idempotency_key))
                 if repeat is not None:
                     return (await load_many(session, [repeat]))[repeat]
+            errors += self._who_may_apply(item, person, call.today)  # SC-1 服务对象
             facts = facts_of(call, data.details)
             checked = check_materials(item, data.materials, facts)
-            if not checked.ok:
-                raise Refused(checked.to_user_errors())  # 一次性告知: every missing material at once
+            errors += checked.to_user_errors()  # 一次性告知: every missing material at once
+            if errors:
+                raise Refused(errors)
             case = data.details.get("case")
             due = await self.due(item, call.today, data.channel, case if isinstance(case, str) else None)
             row = await open_application(
@@ -104,6 +107,19 @@ class ApplicationFlow:
                                 "replaces": list(s.replaces)} for s in checked.substitutions],
             )
             return (await load_many(session, [row.id]))[row.id]
+
+    @staticmethod
+    def _who_may_apply(item: ServiceItem, person: Person, today: date) -> list[UserError]:
+        """SC-1: the item's 服务对象 decides who may apply; some items take no person's application."""
+        refused = not_applicable(item)
+        if refused is not None:
+            return [UserError(refused.code, refused.zh, refused.en, ("serviceItemCode",))]
+        who, serves = applicant(item)
+        if who is Applicant.EMPLOYEE and person.scheme_on(today) is not Scheme.EMPLOYEE:
+            return [UserError("APPLICANT_NOT_ELIGIBLE",
+                              f"“{item.name}”只适用于职工医保参保人员（{serves}），您当前不是职工医保参保人",
+                              f"{item.code} is for members of the employee scheme only", ("serviceItemCode",))]
+        return []
 
     async def review(self, call: Call, data: ReviewInput) -> Application:
         """APPROVE, REJECT (with a reason) or RETURN (naming every missing material at once)."""
