@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import access, ids
 from ..auth import Role
 from ..catalogue.applicants import Applicant, applicant, not_applicable
+from ..catalogue.cases import CASE_CODES, CaseOption, case_choice
 from ..catalogue.due_dates import DueDate, due_date
 from ..catalogue.items import ServiceItem
 from ..catalogue.materials import check_materials, conditions, requirements
@@ -58,6 +59,21 @@ def facts_of(call: Call, details: dict) -> list[str]:
     return sorted(facts)
 
 
+def _case(item: ServiceItem, given: object) -> tuple[CaseOption | None, list[UserError]]:
+    """SC-3/SC-5: an item whose materials or time limit depend on the case needs exactly one case."""
+    choice = case_choice(item.code)
+    if choice is None:
+        return None, []
+    option = choice.option(given) if isinstance(given, str) else None
+    if option is not None:
+        return option, []
+    names = "、".join(o.text for o in choice.options)
+    return None, [UserError(
+        "CASE_REQUIRED", f"请说明{choice.question}（{names}，选其一），所需材料和办理时限因此不同",
+        f"say {choice.question_en} (details.case: {', '.join(o.code for o in choice.options)}); "
+        "the materials and the time limit depend on it", ("details", "case"))]
+
+
 class ApplicationFlow:
     def __init__(self, platform: Platform):
         self.p = platform
@@ -91,13 +107,15 @@ class ApplicationFlow:
                 if repeat is not None:
                     return (await load_many(session, [repeat]))[repeat]
             errors += self._who_may_apply(item, person, call.today)  # SC-1 服务对象
-            facts = facts_of(call, data.details)
+            option, case_errors = _case(item, data.details.get("case"))
+            errors += case_errors
+            facts = sorted({f for f in facts_of(call, data.details) if f not in CASE_CODES}
+                           | ({option.code} if option else set()))
             checked = check_materials(item, data.materials, facts)
             errors += checked.to_user_errors()  # 一次性告知: every missing material at once
             if errors:
                 raise Refused(errors)
-            case = data.details.get("case")
-            due = await self.due(item, call.today, data.channel, case if isinstance(case, str) else None)
+            due = await self.due(item, call.today, data.channel, option.time_limit_case if option else None)
             row = await open_application(
                 self.p, session, call, person_id=person.id, city=person.city, item_code=item.code,
                 channel=data.channel, details=dict(data.details), due_date=due.date,
