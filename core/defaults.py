@@ -20,6 +20,19 @@ from .domain import (
 from .errors import UserError
 from .hookspecs import hookimpl
 
+REFUSAL_CODES: dict[str, str] = {
+    "USE_REMOTE_FILING": "RF-4: a REMOTE choice is made together with a remote-treatment filing",
+    "NOT_INSURED": "the person has no scheme in force on the request day",
+    "INSTITUTION_OTHER_CITY": "the institution belongs to another city than the person's",
+    "INSTITUTION_NOT_ELIGIBLE": "the institution does not offer the kind, or fits none of the person's slots "
+                                "(the message lists the slots' labels)",
+    "PENDING_CHANGE_EXISTS": "the record being changed already has a pending change",
+    "SAME_INSTITUTION": "the change names the institution already selected",
+}
+"""Every code `yibao_validate_selection` of the defaults refuses with, and when (docs/plugins.md).
+
+A city may silence or reword any of them with `yibao_refusal_overrides`."""
+
 KIND_ZH = {
     SelectionKind.GENERAL_OUTPATIENT: "普通门诊",
     SelectionKind.SPECIAL_DISEASE: "门特",

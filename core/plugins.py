@@ -15,6 +15,7 @@ import pluggy
 
 from . import defaults, hookspecs
 from .domain import CityInfo
+from .errors import BadArgument
 from .rulesets import RuleSet
 
 ENTRY_POINT_GROUP = "yibao.cities"
@@ -94,6 +95,12 @@ class PluginHost:
 
     def has_city(self, code: str) -> bool:
         return code in self._cities
+
+    def check_city(self, code: str) -> None:
+        """Raise UNKNOWN_CITY (a top-level request error) unless a plugin serves `code`."""
+        if not self.has_city(code):
+            known = ", ".join(self._cities)
+            raise BadArgument(f"未知城市：{code}（可选：{known}）", f"unknown city {code!r} (known: {known})", "UNKNOWN_CITY")
 
     @property
     def cities(self) -> list[CityInfo]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,14 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .. import access, ids
 from ..auth import Role
 from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
-from ..errors import Refused, UserError, not_found
+from ..call import Call
+from ..errors import Refused, UserError, flatten, not_found
 from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
+from ..plugins import PluginHost
+from ..storage.database import Database
 from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
+from .applications import load_many
 
 CURSOR_KIND = "person"
 LIST_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
@@ -87,8 +87,9 @@ async def selections_of(session: AsyncSession, person_ids: list[int]) -> dict[in
 
 
 class Persons:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database, plugins: PluginHost):
+        self.db = db
+        self.plugins = plugins
 
     def _record(self, call: Call, person: Person, selections: list[Selection] | None,
                 applications: dict | None = None) -> PersonRecord:
@@ -98,7 +99,7 @@ class Persons:
     async def get(self, call: Call, id_number: str, *, with_selections: bool = True,
                   with_applications: bool = False) -> PersonRecord | None:
         access.check_person_claim(call.actor, id_number)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             found = await load_person(session, id_number)
             if found is None:
                 return None
@@ -110,7 +111,7 @@ class Persons:
 
     async def get_by_pk(self, call: Call, pk: int) -> PersonRecord | None:
         access.require_token(call.actor)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(PersonRow, pk)
         return await self.get(call, row.id_number) if row else None
 
@@ -119,10 +120,10 @@ class Persons:
         with_selections: bool, with_total: bool, with_applications: bool = False,
     ) -> Page[PersonRecord]:
         access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
-        self.p.institutions._check_city(city)
+        self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
         after = after_id(request)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             rows = (await session.scalars(
                 select(PersonRow).where(PersonRow.city == city, PersonRow.id > after)
                 .order_by(PersonRow.id).limit(request.first + 1)
@@ -149,7 +150,7 @@ class Persons:
 
     async def register(self, call: Call, data: RegisterInput) -> PersonRecord:
         access.check_city_role(call.actor, data.city, REGISTER_ROLES, "register persons")
-        self.p.institutions._check_city(data.city)
+        self.plugins.check_city(data.city)
         id_number = ids.normalize(data.id_number)
         errors = ids.check_document(id_number, data.document_type)
         if not data.name.strip():
@@ -158,11 +159,11 @@ class Persons:
         if since > call.today:
             errors.append(UserError("INVALID_DATE", "参保日期不能晚于今天", "insuredSince may not lie in the future",
                                     ("insuredSince",)))
-        errors += _flatten(self.p.plugins.city(data.city).yibao_validate_person(person=PersonInput(
+        errors += flatten(self.plugins.city(data.city).yibao_validate_person(person=PersonInput(
             city=data.city, id_number=id_number, scheme=data.scheme, tier=data.tier,
             effective_on=since, today=call.today,
         )))
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             if not errors and await load_person(session, id_number) is not None:
                 errors.append(UserError("PERSON_EXISTS", "该证件号码已登记参保人",
                                         "a person with this ID number is already registered", ("idNumber",)))
@@ -185,7 +186,7 @@ class Persons:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, {Role.AGENCY, Role.ADMIN}, "change schemes")
         effective = data.effective_on or call.today
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
             if found is None:
                 raise Refused([not_found("参保人", "person", ("idNumber",))])
@@ -203,7 +204,7 @@ class Persons:
             elif current and current.scheme == data.scheme.value and current.tier == data.tier:
                 errors.append(UserError("SCHEME_UNCHANGED", "险种和档次与当前相同",
                                         "scheme and tier are already in force", ("scheme",)))
-            errors += _flatten(self.p.plugins.city(person.city).yibao_validate_person(person=PersonInput(
+            errors += flatten(self.plugins.city(person.city).yibao_validate_person(person=PersonInput(
                 city=person.city, id_number=person.id_number, scheme=data.scheme, tier=data.tier,
                 effective_on=effective, today=call.today, existing=person,
             )))
@@ -222,10 +223,4 @@ class Persons:
 
 
 async def _applications_of(session: AsyncSession, selections: list[Selection]) -> dict:
-    from .applications import load_many
-
     return await load_many(session, sorted({s.application_id for s in selections if s.application_id}))
-
-
-def _flatten(results: list[list[UserError]] | None) -> list[UserError]:
-    return [e for batch in results or () for e in batch or ()]

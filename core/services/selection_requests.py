@@ -29,7 +29,7 @@ from . import mapping
 from .applications import ApplicationStatus, add_event
 
 if TYPE_CHECKING:
-    from ..platform import Call
+    from ..call import Call
     from .selections import Selections
 
 
@@ -148,7 +148,7 @@ def superseded(req: SelectionRequestRow, history: list[Selection]) -> list[UserE
 async def approve(selections: Selections, session: AsyncSession, call: Call, app: ApplicationRow) -> bool:
     """Approve the reviewed request behind `app` as of its day applied, or reject it with its
     reasons. Returns False when `app` is no selection request."""
-    from ..platform import Call as CallValue
+    from ..call import Call as CallValue
     from .persons import selections_of
     from .selections import SelectInput
 
@@ -173,7 +173,7 @@ async def approve(selections: Selections, session: AsyncSession, call: Call, app
     if errors:
         req.status = RequestStatus.REJECTED.value
         req.reason = "；".join(e.message for e in errors)
-        await add_event(selections.p, session, call, app, ApplicationStatus.REJECTED, None, req.reason)
+        await add_event(selections.events, session, call, app, ApplicationStatus.REJECTED, None, req.reason)
         return True
     result = await selections._write(session, call, plan, app, reviewed=True)  # type: ignore[arg-type]
     req.status = RequestStatus.APPROVED.value
