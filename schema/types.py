@@ -135,6 +135,18 @@ class SubstitutionUsed:
     consequence: Optional[str]
 
 
+@strawberry.input(description="代办人：本人身份证号码及是否带齐授权委托书（SE-3）。The proxy: their own ID number and the letter.")
+class ProxyInput:
+    id_number: str = strawberry.field(description="代办人本人的身份证号码。The proxy's own ID number.")
+    authorization_letter: bool = strawberry.field(
+        default=False, description="是否提供授权委托书。Whether the letter of authorisation (授权委托书) was brought.")
+
+    def to_domain(self):
+        from yibao.core.proxies import Proxy
+
+        return Proxy(id_number=self.id_number, authorization_letter=self.authorization_letter)
+
+
 @strawberry.type(description="申请的机构（代码、名称、镇街）。The institution a request names (code, name, town).")
 class RequestedInstitution:
     code: str = strawberry.field(description="机构代码。12-character institution code.")
@@ -180,6 +192,7 @@ class Application(Node):
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
     events: list[ApplicationEvent]
+    by_proxy: bool = strawberry.field(default=False, description="是否由代办人办理（SE-3）。Made by a proxy (SE-3).")
     selection_request: Optional[SelectionRequest] = strawberry.field(
         default=None, description="待审核选点申请的类型化记录（SE-3）。The typed reviewed selection request behind it.")
 
@@ -188,6 +201,7 @@ class Application(Node):
         request = a.selection_request
         selection = request.selection_id if request is not None else a.details.get("selectionId")
         return cls(
+            by_proxy=a.by_proxy,
             selection_request=SelectionRequest.from_domain(request) if request is not None else None,
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,

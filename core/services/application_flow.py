@@ -13,9 +13,10 @@ from ..catalogue.applicants import Applicant, applicant, not_applicable
 from ..catalogue.cases import CASE_CODES, CaseOption, case_choice
 from ..catalogue.items import ServiceItem
 from ..call import Call
-from ..catalogue.materials import check_materials, conditions, requirements
+from ..catalogue.materials import PROXY, check_materials, conditions, requirements
 from ..domain import Channel, Person, Scheme
 from ..errors import Refused, UserError, not_found
+from ..proxies import Proxy, proxy_errors, proxy_materials
 from ..events import ApplicationEventBus
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
@@ -37,6 +38,7 @@ class SubmitInput:
     materials: tuple[str, ...]
     details: dict
     idempotency_key: str | None = None
+    proxy: Proxy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,16 +107,21 @@ class ApplicationFlow:
             option, case_errors = _case(item, data.details.get("case"))
             errors += case_errors
             facts = sorted({f for f in facts_of(call, data.details) if f not in CASE_CODES}
-                           | ({option.code} if option else set()))
-            checked = check_materials(item, data.materials, facts)
+                           | ({option.code} if option else set()) | ({PROXY} if data.proxy else set()))
+            # SE-3/SC-4: the proxy's materials by the one proxy rule (core/proxies.py), the rest here
+            checked = check_materials(item, data.materials, [f for f in facts if f != PROXY])
             errors += checked.to_user_errors()  # 一次性告知: every missing material at once
+            if PROXY in facts:
+                errors += proxy_errors(item, data.proxy, person.id_number, data.materials)
             if errors:
                 raise Refused(errors)
             due = await self.catalogue.due(item, call.today, data.channel, option.time_limit_case if option else None)
             row = await open_application(
                 self.events, session, call, person_id=person.id, city=person.city, item_code=item.code,
                 channel=data.channel, details=dict(data.details), due_date=due.date,
-                due_note=due.note_zh or None, calendar_fallback=due.fallback, materials=list(data.materials),
+                due_note=due.note_zh or None, calendar_fallback=due.fallback,
+                materials=sorted({*data.materials, *proxy_materials(data.proxy)}),
+                proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
                 facts=facts, idempotency_key=data.idempotency_key,
                 substitutions=[{"requirement": s.requirement_id, "substitute": s.name, "consequence": s.consequence,
                                 "replaces": list(s.replaces)} for s in checked.substitutions],

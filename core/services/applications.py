@@ -72,6 +72,8 @@ class Application:
     materials: tuple[str, ...] = ()
     substitutions: tuple[dict, ...] = ()
     details: dict = field(default_factory=dict)
+    by_proxy: bool = False
+    """SE-3: made by a 代办人 (their ID number is recorded with the application)."""
     selection_request: Any = None
     """The typed reviewed selection request behind it (selection_requests.ReviewedRequest), if any."""
 
@@ -84,12 +86,13 @@ async def open_application(
     channel: Channel, details: dict, due_date: date | None = None, due_note: str | None = None,
     calendar_fallback: bool = False, materials: list[str] | None = None, facts: list[str] | None = None,
     substitutions: list[dict] | None = None, idempotency_key: str | None = None,
+    proxy_id_number: str | None = None,
 ) -> ApplicationRow:
     row = ApplicationRow(
         person_id=person_id, city=city, item_code=item_code, channel=channel.value,
         status=ApplicationStatus.SUBMITTED.value, submitted_on=call.today, due_date=due_date, due_note=due_note,
         calendar_fallback=calendar_fallback, details=details, materials=materials or [], facts=facts or [],
-        substitutions=substitutions or [], idempotency_key=idempotency_key,
+        substitutions=substitutions or [], idempotency_key=idempotency_key, proxy_id_number=proxy_id_number,
         created_at=datetime.now(UTC), created_by=call.actor.label,
     )
     session.add(row)
@@ -123,7 +126,7 @@ def _event(e: ApplicationEventRow) -> ApplicationEvent:
 
 def _domain(row: ApplicationRow, events: list[ApplicationEventRow], request: Any = None) -> Application:
     return Application(
-        selection_request=request,
+        selection_request=request, by_proxy=row.proxy_id_number is not None or "proxy" in (row.facts or ()),
         id=row.id, person_id=row.person_id, city=row.city, item_code=row.item_code,
         channel=Channel(row.channel), status=ApplicationStatus(row.status), submitted_on=row.submitted_on,
         due_date=row.due_date, due_note=row.due_note, calendar_fallback=bool(row.calendar_fallback),

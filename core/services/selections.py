@@ -31,6 +31,7 @@ from ..domain import (
 from ..errors import Refused, UserError, apply_overrides, flatten, not_found
 from ..events import ApplicationEventBus
 from ..periods import day_before
+from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
@@ -60,6 +61,8 @@ class SelectInput:
     channel: Channel
     replaces_selection_id: int | None = None
     idempotency_key: str | None = None
+    proxy: Proxy | None = None
+    """SE-3: the 代办人, when a proxy makes the request (at a window, say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,9 @@ class Selections:
             repeat = await self._repeat(session, person.id, data.idempotency_key)
             if repeat is not None:
                 return repeat
+        if acts_as_proxy(call.actor.role, data.proxy):  # SE-3: the one proxy rule, as on submitApplication
+            item = await self.catalogue.item(SELECTION_ITEMS[data.kind], person.city)
+            errors += proxy_errors(item, data.proxy, person.id_number)  # type: ignore[arg-type]
         history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
         replaces, structural = self._replaced(call, data, history)
         errors += structural
@@ -204,6 +210,8 @@ class Selections:
             channel=data.channel, idempotency_key=data.idempotency_key if review else None,
             due_date=due.date if due else call.today, due_note=(due.note_zh or None) if due else None,
             calendar_fallback=due.fallback if due else False,
+            materials=proxy_materials(data.proxy), facts=["proxy"] if acts_as_proxy(call.actor.role, data.proxy) else [],
+            proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
             details={"idNumber": plan.person.id_number, "institutionCode": plan.institution.code,
                      "kind": data.kind.value, "replacesSelectionId": data.replaces_selection_id,
                      "replaces": replaces.id if replaces else None, "idempotencyKey": data.idempotency_key},

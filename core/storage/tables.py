@@ -97,6 +97,8 @@ class ApplicationRow(Base):
     due_note: Mapped[str | None] = mapped_column(Text)
     calendar_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    proxy_id_number: Mapped[str | None] = mapped_column(String(32))
+    """SE-3: the 代办人's own ID number when a proxy made the request."""
     __table_args__ = (UniqueConstraint("person_id", "idempotency_key", name="uq_applications_person_idempotency"),)
 
 

@@ -12,7 +12,7 @@ from yibao.core.services.application_flow import ReviewInput, SubmitInput
 from .. import globalid
 from ..context import ctx
 from ..permissions import AGENCY, SELECTORS
-from ..types import Application, Channel, UserError
+from ..types import Application, Channel, ProxyInput, UserError
 from .base import attempt
 
 
@@ -33,6 +33,8 @@ class SubmitApplicationInput:
         default=None, description='Free-form details; `facts` (e.g. ["proxy"]), `firstPayment: true` '
                                   "select conditional materials")
     idempotency_key: Optional[str] = None
+    proxy: Optional[ProxyInput] = strawberry.field(
+        default=None, description="代办人：本人身份证号及授权委托书（SE-3，SC-4）。The proxy: own ID number and the letter.")
 
 
 @strawberry.input
@@ -71,6 +73,7 @@ async def submit_application(info: Info, input: SubmitApplicationInput) -> Appli
     app, errors = await attempt(c.platform.application_flow.submit(c.call, SubmitInput(
         id_number=input.id_number, service_item_code=input.service_item_code, channel=input.channel,
         materials=tuple(input.materials), details=dict(input.details or {}), idempotency_key=input.idempotency_key,
+        proxy=input.proxy.to_domain() if input.proxy else None,
     )))
     return _payload(c, app, errors)
 

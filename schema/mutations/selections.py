@@ -10,7 +10,7 @@ from yibao.core.services.selections import SelectInput, SelectionResult
 from .. import globalid
 from ..context import Context, ctx
 from ..permissions import AGENCY, SELECTORS
-from ..types import Application, Channel, Selection, SelectionKind, UserError
+from ..types import Application, Channel, ProxyInput, Selection, SelectionKind, UserError
 from .base import attempt
 
 
@@ -24,6 +24,8 @@ class SelectInstitutionInput:
         default=None, description="The selection to change; when omitted the city's rules pick the slot")
     idempotency_key: Optional[str] = strawberry.field(
         default=None, description="Repeat a request safely: the same key returns the first answer")
+    proxy: Optional[ProxyInput] = strawberry.field(
+        default=None, description="代办人（如窗口代办）：本人身份证号及授权委托书（SE-3）。The proxy, e.g. at a window.")
 
 
 @strawberry.type
@@ -62,6 +64,7 @@ async def select_institution(info: Info, input: SelectInstitutionInput) -> Selec
     result, errors = await attempt(c.platform.selections.select(c.call, SelectInput(
         id_number=input.id_number, kind=input.kind, institution_code=input.institution_code, channel=input.channel,
         replaces_selection_id=replaces, idempotency_key=input.idempotency_key,
+        proxy=input.proxy.to_domain() if input.proxy else None,
     )))
     return _payload(c, result, errors)
 

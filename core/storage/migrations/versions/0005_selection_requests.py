@@ -1,4 +1,4 @@
-"""typed selection requests (reviewed channels) and the replaced record's previous end date
+"""typed selection requests (reviewed channels), the replaced record's previous end date, the proxy's ID
 
 Revision ID: 0005
 Revises: 0002
@@ -40,9 +40,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_selection_requests_person_id'), ['person_id'], unique=False)
     with op.batch_alter_table('selections', schema=None) as batch_op:
         batch_op.add_column(sa.Column('replaced_effective_to', sa.Date(), nullable=True))
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('proxy_id_number', sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_column('proxy_id_number')
     with op.batch_alter_table('selections', schema=None) as batch_op:
         batch_op.drop_column('replaced_effective_to')
     with op.batch_alter_table('selection_requests', schema=None) as batch_op:
