@@ -147,6 +147,12 @@ class ProxyInput:
         return Proxy(id_number=self.id_number, authorization_letter=self.authorization_letter)
 
 
+@strawberry.type(description="所交材料按目录名称的理解（ID-1）。A material as given and the catalogue name it was read as.")
+class MaterialUnderstood:
+    given: str = strawberry.field(description="申请人填写的名称。The name as given.")
+    understood_as: str = strawberry.field(description="理解为目录中的材料名称。The catalogue name it was read as.")
+
+
 @strawberry.type(description="申请的机构（代码、名称、镇街）。The institution a request names (code, name, town).")
 class RequestedInstitution:
     code: str = strawberry.field(description="机构代码。12-character institution code.")
@@ -192,6 +198,8 @@ class Application(Node):
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
     events: list[ApplicationEvent]
+    materials_understood: list[MaterialUnderstood] = strawberry.field(
+        default_factory=list, description="哪些材料按同义名称理解（如社保卡→社会保障卡）。Synonyms read as catalogue names.")
     by_proxy: bool = strawberry.field(default=False, description="是否由代办人办理（SE-3）。Made by a proxy (SE-3).")
     selection_request: Optional[SelectionRequest] = strawberry.field(
         default=None, description="待审核选点申请的类型化记录（SE-3）。The typed reviewed selection request behind it.")
@@ -200,7 +208,11 @@ class Application(Node):
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
         request = a.selection_request
         selection = request.selection_id if request is not None else a.details.get("selectionId")
+        from yibao.core.catalogue.synonyms import understood
+
         return cls(
+            materials_understood=[MaterialUnderstood(given=u.given, understood_as=u.understood_as)
+                                  for u in understood(a.materials)],
             by_proxy=a.by_proxy,
             selection_request=SelectionRequest.from_domain(request) if request is not None else None,
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,

@@ -13,6 +13,7 @@ from ..catalogue.applicants import Applicant, applicant, not_applicable
 from ..catalogue.cases import CASE_CODES, CaseOption, case_choice
 from ..catalogue.items import ServiceItem
 from ..call import Call
+from ..catalogue.synonyms import canonical
 from ..catalogue.materials import PROXY, check_materials, conditions, requirements
 from ..domain import Channel, Person, Scheme
 from ..errors import Refused, UserError, not_found
@@ -208,7 +209,8 @@ class ApplicationFlow:
             apps = await load_many(session, [row.id])
             asked = apps[row.id].events[-1].missing_materials
             provided = {m.strip() for m in materials}
-            still = [m for m in asked if m not in provided]
+            understood = {canonical(m) for m in provided}  # ID-1: synonyms read as the catalogue's names
+            still = [m for m in asked if m not in provided and canonical(m) not in understood]
             if still:
                 raise Refused([UserError("MATERIALS_MISSING", f"缺少材料：{m}", f"missing material: {m}", ("materials",))
                                for m in still])
@@ -227,6 +229,6 @@ class ApplicationFlow:
         every_fact = [c.code for c in conditions(item)] + ["proxy", "first_payment"]  # type: ignore[arg-type]
         known = {n for r in requirements(item, every_fact)  # type: ignore[arg-type]
                  for n in (*r.any_of, *(s.name for s in r.substitutes))}
-        unknown = [n for n in names if n not in known]
+        unknown = [n for n in names if n not in known and canonical(n) not in known]
         return [UserError("UNKNOWN_MATERIAL", f"该事项没有名为“{n}”的材料", f"{n!r} is not a material of this item",
                           ("missingMaterials",)) for n in unknown]
