@@ -215,6 +215,13 @@ class ApplicationFlow:
                 raise Refused([UserError("MATERIALS_MISSING", f"缺少材料：{m}", f"missing material: {m}", ("materials",))
                                for m in still])
             row.materials = sorted({*row.materials, *provided})
+            # SC-2: the clock ran only until the return; it runs again, in full, from today
+            item = await self.catalogue.item(row.item_code, row.city)
+            if item is not None:
+                option, _ = _case(item, (row.details or {}).get("case"))
+                due = await self.catalogue.due(item, call.today, Channel(row.channel),
+                                               option.time_limit_case if option else None)
+                row.due_date, row.due_note, row.calendar_fallback = due.date, due.note_zh or None, due.fallback
             await add_event(self.events, session, call, row, ApplicationStatus.SUBMITTED, None, "补充材料")
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]

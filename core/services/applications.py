@@ -78,7 +78,9 @@ class Application:
     """The typed reviewed selection request behind it (selection_requests.ReviewedRequest), if any."""
 
     def overdue_on(self, day: date) -> bool:
-        return self.status in OPEN_STATUSES and self.due_date is not None and day > self.due_date
+        """SC-2: only an application waiting for the agency can be late; while it is RETURNED to the
+        applicant the clock stops (补正材料的时间不计入办理时限)."""
+        return self.status is ApplicationStatus.SUBMITTED and self.due_date is not None and day > self.due_date
 
 
 async def open_application(
@@ -199,7 +201,7 @@ class Applications:
         if f.item_code:
             conditions.append(ApplicationRow.item_code == f.item_code)
         if f.overdue is not None:
-            late = (ApplicationRow.due_date < call.today) & ApplicationRow.status.in_([s.value for s in OPEN_STATUSES])
+            late = (ApplicationRow.due_date < call.today) & (ApplicationRow.status == ApplicationStatus.SUBMITTED.value)
             conditions.append(late if f.overdue else ~late | ApplicationRow.due_date.is_(None))
         after = after_id(request)
         async with self.db.read() as session:
