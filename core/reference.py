@@ -19,7 +19,10 @@ def institution_from_dict(raw: dict, city: str) -> Institution:
         town=raw.get("town"),
         tags=tuple(raw.get("tags") or ()),
         specialties=tuple(raw.get("specialties") or ()),
-        services=tuple(SelectionKind(s) for s in raw.get("services") or ("GENERAL_OUTPATIENT",)),
+        # IN-1: the designated services as listed; `[]` is designated for nothing. Only a file
+        # that does not state them gets the general-outpatient default of the shipped data.
+        services=tuple(SelectionKind(s) for s in (raw["services"] if raw.get("services") is not None
+                                                  else ("GENERAL_OUTPATIENT",))),
     )
 
 

@@ -417,7 +417,8 @@ class Selections:
         if not effective:
             return []
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await self.institutions.matching(list(filters or ()))
+        found = await self.institutions.matching(list(filters or ()))
+        return [i for i in found if kind in i.services]  # IN-1/ZS-5: only those designated for this kind
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:
