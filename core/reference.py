@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .domain import Agency, Institution, InstitutionLevel, Phone, ReferenceData, SelectionKind, Town
@@ -26,6 +27,15 @@ def institution_from_dict(raw: dict, city: str) -> Institution:
     )
 
 
+def dialable(number: str, area_code: str | None) -> str:
+    """KP-7: a local landline number with its area code (0750-2256983), dialable from a mobile.
+    Numbers that already carry one (0…), mobiles (1…) and service numbers (12345) are kept."""
+    n = number.strip()
+    if area_code and re.fullmatch(r"[2-9]\d{6,7}", n):
+        return f"{area_code}-{n}"
+    return n
+
+
 def load_reference_dir(data_dir: Path, city: str) -> ReferenceData:
     """towns.json, institutions.json and agencies.json, each optional."""
 
@@ -40,11 +50,12 @@ def load_reference_dir(data_dir: Path, city: str) -> ReferenceData:
     inst_file = read("institutions.json")
     institutions = tuple(institution_from_dict(r, city) for r in inst_file.get("institutions", []))
     agency_file = read("agencies.json")
+    area = agency_file.get("area_code")
     agencies = tuple(
         Agency(
             name=a["name"],
             city=city,
-            phones=tuple(Phone(p["number"], p.get("purpose")) for p in a.get("phones", [])),
+            phones=tuple(Phone(dialable(p["number"], area), p.get("purpose")) for p in a.get("phones", [])),
             hours=a.get("hours") or agency_file.get("hours"),
             town=a.get("town"),
             kind=a.get("kind"),

@@ -272,7 +272,7 @@ async def test_kp7_agencies_with_phones_and_hours(yibao_client):
     assert len(agencies) == 17
     assert all(a["hours"] == "工作日上午8:30至12:00、下午14:30至17:30" for a in agencies)
     by_name = {a["name"]: a for a in agencies}
-    assert by_name["赤坎镇党群服务中心"]["phones"] == ["2627766", "2611036"]
+    assert by_name["赤坎镇党群服务中心"]["phones"] == ["0750-2627766", "0750-2611036"]  # KP-7: with the area code
     assert by_name["翠山湖公共服务中心"]["town"] == "翠山湖新区"
 
 

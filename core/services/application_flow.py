@@ -27,6 +27,11 @@ from .catalogue import ServiceCatalogue
 from .persons import load_person
 from .selections import Selections
 
+STATUS_ZH = {
+    ApplicationStatus.SUBMITTED: "待审核", ApplicationStatus.RETURNED: "已退回补正，待申请人补齐材料",
+    ApplicationStatus.APPROVED: "已办结（通过）", ApplicationStatus.REJECTED: "已办结（不予通过）",
+    ApplicationStatus.WITHDRAWN: "已由申请人撤回",
+}
 SUBMIT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 REVIEW_ROLES = {Role.AGENCY}
 
@@ -152,7 +157,7 @@ class ApplicationFlow:
             access.check_city_role(call.actor, row.city, REVIEW_ROLES, "review applications")
             errors: list[UserError] = []
             if ApplicationStatus(row.status) is not ApplicationStatus.SUBMITTED:
-                errors.append(UserError("NOT_UNDER_REVIEW", f"该申请当前状态为{row.status}，不能审核",
+                errors.append(UserError("NOT_UNDER_REVIEW", f"该申请{STATUS_ZH[ApplicationStatus(row.status)]}，不能审核",
                                         f"the application is {row.status}, not awaiting review", ("applicationId",)))
             reason = (data.reason or "").strip() or None
             if data.decision in ("REJECT", "RETURN") and not reason and not data.missing_materials:

@@ -131,7 +131,7 @@ class Selections:
         if inst_row is None:
             errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
         if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
-            errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
+            errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构工作人员受理时，渠道应为“医疗机构现场办理”",
                                     "institution staff file requests with channel INSTITUTION", ("channel",)))
         if found is None:
             raise Refused(errors)

@@ -17,6 +17,14 @@ from .slots import RESIDENT_2023, RESIDENT_ADULT_2023
 
 GENERAL = SelectionKind.GENERAL_OUTPATIENT
 SCHEME_ZH = {Scheme.EMPLOYEE: "职工医保", Scheme.RESIDENT: "居民医保"}
+SCHEME_EN = {Scheme.EMPLOYEE: "employee scheme", Scheme.RESIDENT: "resident scheme"}
+# KP-6 (seed 001 special case 2): where each scheme's members end an old record at a window.
+COUNTERS = {
+    Scheme.EMPLOYEE: ("职工医保生效参保人在开平市行政服务中心办理（需提前预约）",
+                      "employees at the Kaiping administrative service centre (by appointment)"),
+    Scheme.RESIDENT: ("居民医保生效参保人在所属镇街公共服务中心办理",
+                      "residents at their town's public service centre"),
+}
 CHILD_AGE_LIMIT = 18
 """KP-3 reading: the children's specialty option is for residents under this age (the seed gives none)."""
 
@@ -92,16 +100,17 @@ def _old_scheme_active(request: SelectionRequest) -> list[UserError]:
         return []
     phones = benefit_phones()
     record = old[0]
+    counters = [COUNTERS[new], COUNTERS[record.scheme]]  # the counter for the new scheme first
     return [UserError(
         "OLD_SCHEME_SELECTION_ACTIVE",
         f"您的险种已变更为{SCHEME_ZH[new]}，但{SCHEME_ZH[record.scheme]}的普通门诊选点记录（{record.institution.name}）"
         f"仍有效，须先终止旧记录才能新增选点。可选择以下其中一种方式办理："
-        f"1.现场办理：职工医保生效参保人在开平市行政服务中心办理（需提前预约）；居民医保生效参保人在所属镇街公共服务中心办理。"
+        f"1.现场办理：{counters[0][0]}（您现在适用此项）；{counters[1][0]}。"
         f"2.线上办理：先致电 {phones} 申请终止旧医保险种的选点记录，再自行在“粤医保”操作“新增选点”。",
-        f"your scheme is now {new.value} but the general-outpatient selection made under {record.scheme.value} "
-        f"({record.institution.code}) is still active; it must be ended before a new selection can be added. "
-        "Either (1) at a window: employees at the Kaiping administrative service centre (by appointment), "
-        "residents at their town's public service centre; or (2) online: phone "
+        f"your scheme is now {SCHEME_EN[new]} but the general-outpatient selection made under the "
+        f"{SCHEME_EN[record.scheme]} ({record.institution.code}) is still active; it must be ended before a new "
+        f"selection can be added. Either (1) at a window: {counters[0][1]} (this applies to you); "
+        f"{counters[1][1]}; or (2) online: phone "
         f"{phones.replace('、', ' or ')} to end the old record, then add the selection in 粤医保 (新增选点).",
         ("idNumber",),
     )]

@@ -13,7 +13,7 @@ from yibao.core.domain import (
     SelectionRequest,
     Slot,
 )
-from yibao.core.errors import UserError
+from yibao.core.errors import RefusalOverride, UserError
 from yibao.core.hookspecs import hookimpl
 from yibao.core.periods import first_of_next_month
 
@@ -95,6 +95,26 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
             ("institutionCode",),
         )]
     return []
+
+
+@hookimpl
+def yibao_refusal_overrides(request: SelectionRequest) -> list[RefusalOverride]:
+    """ZS-5: a town hospital (镇街医院) is no choice of its own; choosing any community centre or
+    station of its 镇街 already covers it. Said instead of the default "not among your choices"."""
+    inst = request.institution
+    if request.kind is not GENERAL or TOWN_HOSPITAL_TAG not in inst.tags or request.slot is not None:
+        return []
+    town = inst.town or "所在镇街"
+    return [RefusalOverride("INSTITUTION_NOT_ELIGIBLE", UserError(
+        "INSTITUTION_NOT_ELIGIBLE",
+        f"{inst.name}是{town}的镇街医院，不能单独选点。社区门诊选点须选定一家社区卫生服务中心/站："
+        f"选定{town}内任一社区卫生服务中心/站后，即可在{inst.name}及{town}所有定点社区卫生服务中心（站）"
+        "享受普通门诊待遇",
+        f"{inst.code} is the town hospital of {town}; it cannot be selected itself. Choose a community health "
+        f"centre or station of {town}: that choice covers {inst.code} and every designated centre and station "
+        "of the town (ZS-5)",
+        ("institutionCode",),
+    ))]
 
 
 @hookimpl
