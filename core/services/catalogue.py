@@ -82,7 +82,7 @@ class ServiceCatalogue:
     async def item(self, code: str, city: str | None = None) -> ServiceItem | None:
         """One item as the city applies it (one row read, one item adjusted)."""
         async with self.db.read() as session:
-            row = await session.get(ServiceItemRow, code.strip())
+            row = await session.get(ServiceItemRow, code.strip().upper())  # case-insensitive (gd-22)
         return self._local(_parse(row), city) if row is not None else None
 
     def _local(self, item: ServiceItem, city: str | None) -> ServiceItem:
