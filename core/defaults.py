@@ -96,7 +96,7 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
                 f"已有一项待生效的变更（{pending[0].effective_from.isoformat()}起），请先撤回再重新变更",
                 f"a change is already pending (from {pending[0].effective_from.isoformat()}); "
                 "withdraw it before changing again",
-                ("replacesSelectionId",)))
+                ("replacesSelectionId",), pending_selection_id=pending[0].id))
         if request.replaces.institution.code == inst.code:
             errors.append(UserError(
                 "SAME_INSTITUTION", "变更后的机构与当前选点相同",

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
 class UserError:
-    """SE-4: one reason a request was refused, with a stable code, in Chinese and English."""
+    """SE-4: one reason a request was refused, with a stable code, in Chinese and English.
+
+    `code` is a member of core/error_codes.py's registry. The facts a frontend acts on travel as
+    fields beside the prose, filled by the rule that refused: the first day the request could
+    succeed (`next_possible_on`), the pending change standing in the way (`pending_selection_id`),
+    whom to phone (`phones`).
+    """
 
     code: str
     message: str
     message_en: str
     field: tuple[str, ...] | None = None
+    next_possible_on: date | None = None
+    pending_selection_id: int | None = None
+    phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

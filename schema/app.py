@@ -12,14 +12,14 @@ from strawberry.asgi import GraphQL
 
 from yibao.core.platform import Platform, Settings
 
-from .build import schema
+from .build import schema_for
 from .context import Context
 from .types import City
 
 
 class YibaoGraphQL(GraphQL):
     def __init__(self, platform: Platform):
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema_for(platform.plugins), graphql_ide="graphiql")
         self.platform = platform
         self.cities = City.directory(platform.plugins)
 

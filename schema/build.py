@@ -1,66 +1,54 @@
 """The composed schema, with parser/validation caches and coded top-level errors."""
 
-import logging
-from collections.abc import Iterator
+import functools
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql import GraphQLEnumType, GraphQLEnumValue
+from strawberry.extensions import ParserCache, ValidationCache
 
-from yibao.core.errors import Refused, RequestError
+from yibao.core.plugins import PluginHost
 
+from .error_types import plugin_codes
+from .errors import process_errors
 from .mutations import Mutation
 from .queries import Query
 from .subscriptions import Subscription
 from .types import Agency, Application, City, Institution, Person, Selection
 
-log = logging.getLogger("yibao.graphql")
-
-
-class ErrorCodes(SchemaExtension):
-    """Every top-level error carries `extensions.code` (and Chinese and English messages)."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        result.errors = [_coded(e) for e in result.errors]
-
-
-def _coded(error: GraphQLError) -> GraphQLError:
-    original = error.original_error
-    if error.extensions and "code" in error.extensions:
-        return error
-    if isinstance(original, RequestError):
-        ext = {"code": original.code, "message": original.message, "messageEn": original.message_en}
-        message = original.message_en
-    elif isinstance(original, Refused):
-        first = original.errors[0]
-        ext = {"code": first.code, "message": first.message, "messageEn": first.message_en}
-        message = first.message_en
-    elif original is None:
-        ext = {"code": "GRAPHQL_VALIDATION_FAILED"}
-        message = error.message
-    else:
-        ext = {"code": "INTERNAL_ERROR"}
-        message = "internal error / 内部错误"
-    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
-                        path=error.path, original_error=original, extensions=ext)
-
 
 class YibaoSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
-        # Coded errors are answers, not faults: log only what ErrorCodes could not classify.
-        for error in errors:
-            if (error.extensions or {}).get("code") == "INTERNAL_ERROR":
-                log.error("internal error: %s", error.message, exc_info=error.original_error)
+        process_errors(errors, execution_context.context if execution_context else None)
 
 
-schema = YibaoSchema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    types=[City, Institution, Agency, Person, Selection, Application],
-    extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ErrorCodes],
-)
+def _build() -> YibaoSchema:
+    return YibaoSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[City, Institution, Agency, Person, Selection, Application],
+        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+    )
+
+
+schema = _build()
+"""The schema of the installed plugins: the one served, and the committed schema/schema.graphql."""
+
+
+def schema_for(plugins: PluginHost) -> YibaoSchema:
+    """The schema for a plugin host: `schema` itself unless a loaded plugin declares error codes
+    the installed ones do not (hook yibao_error_codes), which become extra ErrorCode values."""
+    extra = plugin_codes(plugins)
+    if not extra:
+        return schema
+    return _with_codes(tuple(sorted((c.code, c.zh, c.en) for c in extra.values())))
+
+
+@functools.lru_cache(maxsize=8)
+def _with_codes(codes: tuple[tuple[str, str, str], ...]) -> YibaoSchema:
+    built = _build()
+    enum = built._schema.type_map["ErrorCode"]
+    assert isinstance(enum, GraphQLEnumType)
+    for code, zh, en in codes:  # before the type serializes anything (graphql-core caches its lookup)
+        enum.values[code] = GraphQLEnumValue(code, description=f"{zh} {en}")
+    return built

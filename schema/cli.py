@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(schedule.workdays)} adjusted working days")
         return 0
     if args.command == "docs":
-        from . import hookdocs
+        from yibao.core import hookdocs
 
         if args.write:
             hookdocs.write(args.write)

@@ -5,10 +5,11 @@ from functools import cached_property
 from typing import Any
 
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from yibao.core.auth import Actor, actor_from_header
 from yibao.core.platform import Call, Platform
+
+from .dataloaders import Loaders
 
 
 @dataclass
@@ -19,6 +20,8 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: dict = field(default_factory=dict)
+    _loaders: Loaders | None = None
+    _loaders_at: int = -1
 
     @cached_property
     def call(self) -> Call:
@@ -29,6 +32,13 @@ class Context:
         headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
         return Call(actor=actor, today=self.platform.clock.today(headers))
 
+    @property
+    def loaders(self) -> Loaders:
+        """This request's DataLoaders; fresh ones once a write has committed since they were made."""
+        commits = self.platform.db.commits
+        if self._loaders is None or self._loaders_at != commits:
+            self._loaders, self._loaders_at = Loaders(self.platform), commits
+        return self._loaders
 
     def check_request(self) -> Call:
         """Validate the token and business-date header even where anonymous callers are welcome:
@@ -38,22 +48,3 @@ class Context:
 
 def ctx(info: Info) -> Context:
     return info.context
-
-
-def requested(info: Info, *path: str) -> bool:
-    """Whether the query asks for the field at `path` below the current field (fragments included)."""
-    level: list = list(info.selected_fields)
-    for name in path:
-        found: list = []
-        stack = [child for sel in level for child in sel.selections]
-        while stack:
-            child = stack.pop()
-            if isinstance(child, SelectedField):
-                if child.name == name:
-                    found.append(child)
-            else:  # FragmentSpread or InlineFragment: look inside
-                stack.extend(child.selections)
-        if not found:
-            return False
-        level = found
-    return True

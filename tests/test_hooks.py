@@ -54,7 +54,7 @@ async def test_hook_yibao_validate_person(city, yibao_client, new_id):
 
     payload = {"idNumber": new_id(), "name": "李四", "city": "exampleville", "scheme": "RESIDENT", "tier": 3}
     body = (await yibao_client(REGISTER, {"input": payload}, token=city.agency, today=ON)).data["registerPerson"]
-    assert [e["code"] for e in body["errors"]] == ["TIER_NOT_OFFERED"]  # EX-8
+    assert [e["code"] for e in body["errors"]] == ["INVALID_TIER"]  # EX-8
     assert body["person"] is None
 
 

@@ -167,6 +167,11 @@ class Applications:
         self.db = db
         self.events = events
 
+    async def many(self, pks: list[int]) -> dict[int, Application]:
+        """Applications by id, with their events (reached from a selection whose access was checked)."""
+        async with self.db.read() as session:
+            return await load_many(session, pks)
+
     async def get(self, call: Call, pk: int) -> Application | None:
         access.require_token(call.actor)
         async with self.db.read() as session:

@@ -22,6 +22,28 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _conditions(city: str, town: str | None, level: InstitutionLevel | None, category: str | None,
+                search: str | None) -> list:
+    conditions = [InstitutionRow.city == city]
+    if town:
+        conditions.append(InstitutionRow.town == town)
+    if level:
+        conditions.append(InstitutionRow.level == level.value)
+    if category:
+        conditions.append(InstitutionRow.category == category)
+    term = re.sub(r"[\s']+", "", search or "").lower()
+    if term:
+        if CJK.search(term):
+            conditions.append(InstitutionRow.name.like(_like(term), escape="\\"))
+        else:
+            conditions.append(or_(
+                InstitutionRow.name_pinyin.like(_like(term), escape="\\"),
+                InstitutionRow.name_initials.like(_like(term), escape="\\"),
+                func.lower(InstitutionRow.code).like(_like(term), escape="\\"),
+            ))
+    return conditions
+
+
 class Institutions:
     def __init__(self, db: Database, plugins: PluginHost):
         self.db = db
@@ -42,23 +64,7 @@ class Institutions:
         """IN-2: by city, town, level, category and name (汉字, full pinyin or initials)."""
         self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
-        conditions = [InstitutionRow.city == city]
-        if town:
-            conditions.append(InstitutionRow.town == town)
-        if level:
-            conditions.append(InstitutionRow.level == level.value)
-        if category:
-            conditions.append(InstitutionRow.category == category)
-        term = re.sub(r"[\s']+", "", search or "").lower()
-        if term:
-            if CJK.search(term):
-                conditions.append(InstitutionRow.name.like(_like(term), escape="\\"))
-            else:
-                conditions.append(or_(
-                    InstitutionRow.name_pinyin.like(_like(term), escape="\\"),
-                    InstitutionRow.name_initials.like(_like(term), escape="\\"),
-                    func.lower(InstitutionRow.code).like(_like(term), escape="\\"),
-                ))
+        conditions = _conditions(city, town, level, category, search)
         stmt = select(InstitutionRow).where(*conditions).order_by(InstitutionRow.code).limit(request.first + 1)
         if request.after:
             stmt = stmt.where(InstitutionRow.code > request.after)
@@ -68,6 +74,14 @@ class Institutions:
             if with_total:
                 total = await session.scalar(select(func.count()).select_from(InstitutionRow).where(*conditions))
         return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
+
+    async def count(self, city: str, *, town: str | None = None, level: InstitutionLevel | None = None,
+                    category: str | None = None, search: str | None = None) -> int:
+        """How many institutions `search` with these filters finds (a connection's totalCount)."""
+        self.plugins.check_city(city)
+        async with self.db.read() as session:
+            return await session.scalar(select(func.count()).select_from(InstitutionRow).where(
+                *_conditions(city, town, level, category, search))) or 0
 
     async def import_institutions(self, city: str, items: list[Institution], source: str) -> int:
         """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list)."""

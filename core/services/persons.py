@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -20,7 +20,6 @@ from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping
-from .applications import load_many
 
 CURSOR_KIND = "person"
 LIST_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
@@ -34,8 +33,6 @@ class PersonRecord:
     person: Person
     shown_id_number: str
     selections: tuple[Selection, ...] | None = None
-    applications: dict = field(default_factory=dict)
-    """Application of each selection by application id, when asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +88,13 @@ class Persons:
         self.db = db
         self.plugins = plugins
 
-    def _record(self, call: Call, person: Person, selections: list[Selection] | None,
-                applications: dict | None = None) -> PersonRecord:
+    def _record(self, call: Call, person: Person, selections: list[Selection] | None) -> PersonRecord:
         shown = access.shown_id_number(call.actor, person.city, person.id_number)
-        return PersonRecord(person, shown, tuple(selections) if selections is not None else None, applications or {})
+        return PersonRecord(person, shown, tuple(selections) if selections is not None else None)
 
-    async def get(self, call: Call, id_number: str, *, with_selections: bool = True,
-                  with_applications: bool = False) -> PersonRecord | None:
+    async def get(self, call: Call, id_number: str, *, with_selections: bool = True) -> PersonRecord | None:
+        """The person as `call` may see them; the GraphQL layer loads selections through its
+        per-request loader (selections_of) instead, so it passes with_selections=False."""
         access.check_person_claim(call.actor, id_number)
         async with self.db.read() as session:
             found = await load_person(session, id_number)
@@ -106,19 +103,21 @@ class Persons:
             row, person = found
             access.check_person_access(call.actor, person.city, person.id_number)
             sels = (await selections_of(session, [row.id]))[row.id] if with_selections else None
-            apps = await _applications_of(session, sels or []) if with_applications else {}
-        return self._record(call, person, sels, apps)
+        return self._record(call, person, sels)
 
-    async def get_by_pk(self, call: Call, pk: int) -> PersonRecord | None:
+    async def get_by_pk(self, call: Call, pk: int, *, with_selections: bool = True) -> PersonRecord | None:
         access.require_token(call.actor)
         async with self.db.read() as session:
             row = await session.get(PersonRow, pk)
-        return await self.get(call, row.id_number) if row else None
+        return await self.get(call, row.id_number, with_selections=with_selections) if row else None
 
-    async def page(
-        self, call: Call, city: str, first: int | None, after: str | None, *,
-        with_selections: bool, with_total: bool, with_applications: bool = False,
-    ) -> Page[PersonRecord]:
+    async def selections_of(self, person_ids: list[int]) -> dict[int, list[Selection]]:
+        """Every selection of these persons (already read through get/page, so access was checked)."""
+        async with self.db.read() as session:
+            return await selections_of(session, person_ids)
+
+    async def page(self, call: Call, city: str, first: int | None, after: str | None) -> Page[PersonRecord]:
+        """One page of the city's persons, without selections (loaded per request by the caller)."""
         access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
         self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
@@ -135,16 +134,14 @@ class Persons:
                     select(SchemePeriodRow).where(SchemePeriodRow.person_id.in_(ids_))
                 )).all():
                     periods[period.person_id].append(period)
-            sels = await selections_of(session, ids_) if with_selections else {}
-            apps = await _applications_of(session, [s for v in sels.values() for s in v]) if with_applications else {}
-            total = None
-            if with_total:
-                total = await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city))
-        records = [
-            self._record(call, mapping.person(r, periods[r.id]), sels.get(r.id, []) if with_selections else None, apps)
-            for r in rows
-        ]
-        return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id, total)
+        records = [self._record(call, mapping.person(r, periods[r.id]), None) for r in rows]
+        return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id)
+
+    async def count(self, call: Call, city: str) -> int:
+        """How many persons the city has (the connection's totalCount, read only when asked)."""
+        access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+        async with self.db.read() as session:
+            return await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city)) or 0
 
     # -- mutations ------------------------------------------------------------------------------
 
@@ -218,9 +215,4 @@ class Persons:
                                         recorded_by=call.actor.label))
             await session.flush()
             person = (await load_person(session, person.id_number))[1]  # type: ignore[index]
-            sels = (await selections_of(session, [row.id]))[row.id]
-        return self._record(call, person, sels)
-
-
-async def _applications_of(session: AsyncSession, selections: list[Selection]) -> dict:
-    return await load_many(session, sorted({s.application_id for s in selections if s.application_id}))
+        return self._record(call, person, None)  # selections: the caller's loader reads them when asked

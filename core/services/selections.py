@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .. import access, ids
 from ..auth import Role
 from ..call import Call
+from ..cityhooks import CityHookCalls
 from ..domain import (
     OPEN_END,
     Channel,
@@ -78,7 +78,7 @@ class _Plan:
     institution: Institution
     slot: Slot | None
     request: SelectionRequest
-    hooks: Any
+    hooks: CityHookCalls
 
 
 class Selections:
