@@ -28,6 +28,8 @@ REFUSAL_CODES: dict[str, str] = {
                                 "(the message lists the slots' labels)",
     "PENDING_CHANGE_EXISTS": "the record being changed already has a pending change",
     "SAME_INSTITUTION": "the change names the institution already selected",
+    "NOT_ENTITLED": "SE-1: 产检 without the maternity-insurance basis (a woman under the employee scheme), "
+                    "or 门特 without an approved GD-20 recognition of a special disease",
 }
 """Every code `yibao_validate_selection` of the defaults refuses with, and when (docs/plugins.md).
 
@@ -61,7 +63,9 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
         errors.append(UserError(
             "NOT_INSURED", "该参保人当日没有有效的参保记录，不能选点",
             "the person has no insurance scheme in force today and cannot select", ("idNumber",)))
-    errors += _preconditions(request)
+    unmet = _preconditions(request)
+    if unmet is not None:  # SE-1
+        errors.append(UserError("NOT_ENTITLED", unmet[0], unmet[1], ("kind",)))
     if inst.city != request.person.city:
         errors.append(UserError(
             "INSTITUTION_OTHER_CITY", f"{inst.name}不属于参保地的定点医疗机构，只能在参保地内选点",
@@ -108,11 +112,12 @@ RECOGNITION_ITEM = "GD-20"
 """Seed 002 item 20 门诊特定病种待遇认定: the recognition a 门特 selection (item 21) needs (SE-1)."""
 
 
-def _preconditions(request: SelectionRequest) -> list[UserError]:
+def _preconditions(request: SelectionRequest) -> tuple[str, str] | None:
     """SE-1: 产检 (item 25) is for persons entitled to maternity-insurance benefits; 门特 (item 21)
     needs a recognised special disease (item 20). Reading: 生育保险 is carried by the employee
     scheme, so the basis is being a woman insured as an employee on the day the choice takes
-    effect; an employee's unemployed spouse (item 25's 《结婚证》 case) applies at a window."""
+    effect; an employee's unemployed spouse (item 25's 《结婚证》 case) applies at a window.
+    Returns why not (Chinese, English), or None."""
     person = request.person
     if request.kind is SelectionKind.PRENATAL:
         reasons = []
@@ -125,16 +130,13 @@ def _preconditions(request: SelectionRequest) -> list[UserError]:
                 "only persons entitled to maternity-insurance benefits (the employee scheme) choose a prenatal "
                 "institution; an employee's unemployed spouse applies at an agency window"))
         if reasons:
-            return [UserError("NOT_ENTITLED", "；".join(r[0] for r in reasons) + "（生育保险）",
-                              "; ".join(r[1] for r in reasons) + " (maternity insurance)", ("kind",))]
+            return ("；".join(r[0] for r in reasons) + "（生育保险）",
+                    "; ".join(r[1] for r in reasons) + " (maternity insurance)")
     if request.kind is SelectionKind.SPECIAL_DISEASE and RECOGNITION_ITEM not in request.approved_items:
-        return [UserError(
-            "NOT_ENTITLED",
-            "选定门特定点医疗机构前，须先办理门诊特定病种待遇认定（由符合要求的定点医疗机构办理）",
-            "a special-disease institution can be chosen only after the special disease is recognised "
-            "(门诊特定病种待遇认定, done by a qualified institution)",
-            ("kind",))]
-    return []
+        return ("选定门特定点医疗机构前，须先办理门诊特定病种待遇认定（由符合要求的定点医疗机构办理）",
+                "a special-disease institution can be chosen only after the special disease is recognised "
+                "(门诊特定病种待遇认定, done by a qualified institution)")
+    return None
 
 
 @hookimpl(trylast=True)

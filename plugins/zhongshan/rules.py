@@ -75,14 +75,15 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     # effect); a change waiting for review counts from the day it was applied for (SE-3).
     month = (request.today.year, request.today.month)
     made = [
-        (s.institution, s.effective_from, False) for s in request.history
+        (s.institution, s.effective_from, False, s.id if s.effective_from > request.today else None)
+        for s in request.history
         if s.replaces_id is not None and not s.withdrawn and (s.created_on.year, s.created_on.month) == month
     ] + [
-        (p.institution, None, True) for p in request.pending
+        (p.institution, None, True, None) for p in request.pending
         if p.replaces_id is not None and (p.applied_on.year, p.applied_on.month) == month
     ]
     if made:
-        inst, starts, waiting = made[0]
+        inst, starts, waiting, pending_id = made[0]
         nxt = first_of_next_month(request.today)
         state = "待审核" if waiting else f"{starts.isoformat()}生效"
         state_en = "waiting for review" if waiting else f"effective {starts.isoformat()}"
@@ -93,8 +94,8 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
             f"a change was already made this month ({inst.code}, {state_en}); at most one change per month, "
             f"the next change is possible from {nxt.isoformat()}. A change not yet in effect may be withdrawn first",
             ("institutionCode",),
-            next_possible_on=first_of_next_month(request.today),
-            pending_selection_id=made[0].id if made[0].effective_from > request.today else None,
+            next_possible_on=nxt,
+            pending_selection_id=pending_id,
         )]
     return []
 
