@@ -6,13 +6,13 @@ from collections import Counter
 from datetime import date
 
 from yibao.core.domain import Person, Scheme, SelectionKind, SelectionRequest, Slot
-from yibao.core.errors import UserError
+from yibao.core.errors import RefusalOverride, UserError
 from yibao.core.hookspecs import hookimpl
 
 from .change_window import WINDOW
 from .contacts import benefit_phones
 from .groups import CHILDREN, CHILDREN_HOSPITAL, GROUP_ZH, Group, group_of
-from .rule_sets import RULES
+from .rule_sets import RULES, RULES_2023
 from .slots import RESIDENT_2023, RESIDENT_ADULT_2023
 
 GENERAL = SelectionKind.GENERAL_OUTPATIENT
@@ -72,6 +72,21 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     if request.scheme is Scheme.EMPLOYEE and RULES.on(takes_effect).slot_order:
         errors += _slot_order(request, takes_effect)  # KP-5
     return errors
+
+
+@hookimpl
+def yibao_refusal_overrides(request: SelectionRequest) -> list[RefusalOverride]:
+    """KP-9: before 2023 no rule set is public, so nothing fits a slot; say that, not "not eligible"."""
+    if request.kind is not GENERAL or RULES_2023.applies_on(request.effective_on):
+        return []
+    return [RefusalOverride("INSTITUTION_NOT_ELIGIBLE", UserError(
+        "INSTITUTION_NOT_ELIGIBLE",
+        "2022年的普通门诊选点规定未公开，2023年1月1日前生效的选点记录由经办机构按原记录导入；"
+        f"2022年10月至12月可变更2023年的选点（次年1月1日生效）。咨询电话：{benefit_phones()}",
+        "the 2022 rules are not public: records effective before 2023-01-01 are imported by the agency as they "
+        "were; from October to December 2022 a choice for 2023 (effective 2023-01-01) can be made",
+        ("institutionCode",),
+    ))]
 
 
 def _childrens_option(request: SelectionRequest) -> list[UserError]:
