@@ -22,6 +22,7 @@ from .domain import (
     SelectionRequest,
     Slot,
 )
+from .error_codes import CodeInfo
 from .errors import RefusalOverride, UserError
 from .rulesets import RuleSet
 
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from pluggy import HookImpl
 
     from .catalogue.items import ServiceItem
-    from .error_codes import CodeInfo
 
 
 class HookCaller(Protocol):

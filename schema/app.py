@@ -7,11 +7,12 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from yibao.core.platform import Platform, Settings
 
+from . import graphiql
 from .build import schema_for
 from .context import Context
 from .types import City
@@ -22,6 +23,9 @@ class YibaoGraphQL(GraphQL):
         super().__init__(schema_for(platform.plugins), graphql_ide="graphiql")
         self.platform = platform
         self.cities = City.directory(platform.plugins)
+
+    async def render_graphql_ide(self, request: Any) -> Any:
+        return graphiql.page()  # packaged assets, never a CDN (schema/graphiql.py)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(platform=self.platform, headers=request.headers, cities=self.cities,
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Mount(graphiql.ASSETS_PATH, graphiql.assets()),
         ],
         lifespan=lifespan,
     )

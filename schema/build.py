@@ -1,5 +1,6 @@
 """The composed schema, with parser/validation caches and coded top-level errors."""
 
+import datetime
 import functools
 
 import strawberry
@@ -8,10 +9,12 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 from yibao.core.plugins import PluginHost
 
+from . import descriptions
 from .error_types import plugin_codes
 from .errors import process_errors
 from .mutations import Mutation
 from .queries import Query
+from .scalars import DateTime
 from .subscriptions import Subscription
 from .types import Agency, Application, City, Institution, Person, Selection
 
@@ -28,11 +31,14 @@ def _build() -> YibaoSchema:
         subscription=Subscription,
         types=[City, Institution, Agency, Person, Selection, Application],
         extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+        scalar_overrides={datetime.datetime: DateTime},
     )
 
 
 schema = _build()
 """The schema of the installed plugins: the one served, and the committed schema/schema.graphql."""
+UNUSED_DESCRIPTIONS = descriptions.apply(schema._schema)
+"""Entries of schema/descriptions.py that name no element (a test lists them)."""
 
 
 def schema_for(plugins: PluginHost) -> YibaoSchema:
@@ -47,6 +53,7 @@ def schema_for(plugins: PluginHost) -> YibaoSchema:
 @functools.lru_cache(maxsize=8)
 def _with_codes(codes: tuple[tuple[str, str, str], ...]) -> YibaoSchema:
     built = _build()
+    descriptions.apply(built._schema)
     enum = built._schema.type_map["ErrorCode"]
     assert isinstance(enum, GraphQLEnumType)
     for code, zh, en in codes:  # before the type serializes anything (graphql-core caches its lookup)

@@ -11,7 +11,8 @@ from yibao.core.errors import Refused, RequestError
 
 from . import globalid
 from .context import ctx
-from .permissions import PERSON_LISTERS, PERSON_READERS, Authenticated
+from .permissions import PERSON_LISTERS, PERSON_READERS, SELECTORS, Authenticated
+from .selection_options import SelectionOptions, selection_options
 from yibao.core.services.applications import ApplicationFilter
 
 from .catalogue_types import ServiceItem
@@ -118,6 +119,13 @@ class Query:
         except Refused as exc:
             raise _refused_as_error(exc) from None
         return [Institution.from_domain(i, c.cities) for i in found]
+
+    selection_options: SelectionOptions = strawberry.field(
+        resolver=selection_options, permission_classes=SELECTORS,
+        description="参保人今天能选什么：每个位置的当前机构、能否现在变更、不能时从何时起、可选机构和生效日期；"
+                    "由与 selectInstitution 相同的城市规则预演得出。What the person may select today: per slot the "
+                    "holder, whether it can change now and if not from when, the eligible institutions and the "
+                    "effective date, from a dry run of selectInstitution's own city rules.")
 
     @strawberry.field(description="Loaded plugins with the hooks they implement and their dated rule sets.")
     def plugins(self, info: Info) -> list[Plugin]:

@@ -5,6 +5,7 @@ language; UserError carries the facts a frontend acts on (nextPossibleOn, pendin
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from yibao.schema.errors import preferred_language
 from .support import DONGQU_CENTRE, SHIQI_CENTRE, counts
 
 ROOT = Path(__file__).resolve().parents[1]
+UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 CODE_CALLS = {"UserError": 0, "ErrorText": 0, "coded_error": 0, "info": 0,  # code is the first argument
               "RequestError": 2, "NotAuthenticated": 2, "Forbidden": 2, "BadArgument": 2}  # third, or code=
 
@@ -43,7 +45,8 @@ def codes_in(source: str) -> set[str]:
                 text(node.value)
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values):
-                if isinstance(key, ast.Constant) and key.value == "code":
+                if isinstance(key, ast.Constant) and key.value == "code" and isinstance(value, ast.Constant) \
+                        and UPPER_SNAKE.fullmatch(str(value.value)):  # not prose keyed "code" (descriptions)
                     text(value)
         elif isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]

@@ -75,6 +75,13 @@ class Institutions:
                 total = await session.scalar(select(func.count()).select_from(InstitutionRow).where(*conditions))
         return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
 
+    async def in_city(self, city: str, search: str | None = None) -> list[Institution]:
+        """Every institution of the city (matching `search`, IN-2), ordered by code."""
+        self.plugins.check_city(city)
+        stmt = select(InstitutionRow).where(*_conditions(city, None, None, None, search)).order_by(InstitutionRow.code)
+        async with self.db.read() as session:
+            return [mapping.institution(r) for r in (await session.scalars(stmt)).all()]
+
     async def count(self, city: str, *, town: str | None = None, level: InstitutionLevel | None = None,
                     category: str | None = None, search: str | None = None) -> int:
         """How many institutions `search` with these filters finds (a connection's totalCount)."""

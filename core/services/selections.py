@@ -73,6 +73,26 @@ class SelectionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SelectionPreview:
+    """What `select` would do now, from a dry run (nothing written)."""
+
+    institution: Institution | None
+    slot: Slot | None
+    effective_from: date | None
+    """None when the request would wait for staff review (the approval day decides)."""
+    replaces: Selection | None
+    needs_review: bool
+    repeat: SelectionResult | None
+    """The first answer, when the idempotency key was used before."""
+
+
+class _DryRun(Exception):
+    def __init__(self, preview: SelectionPreview):
+        super().__init__("dry run")
+        self.preview = preview
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
     person: Person
     institution: Institution
@@ -107,6 +127,32 @@ class Selections:
                 return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
             app = await self._open(session, call, plan, data, review=False)
             return await self._write(session, call, plan, app)
+
+    # -- dry run (selectionOptions, selectInstitution(dryRun: true)) ---------------------------------
+
+    async def preview(self, call: Call, data: SelectInput) -> SelectionPreview:
+        """`select` without writing: the same checks, plan and city hooks, then the transaction is
+        rolled back (a private exception leaves `db.write()`), so even an accidental write is undone.
+        Raises Refused with every reason at once, exactly as `select` would."""
+        access.check_person_claim(call.actor, data.id_number)
+        access.require_roles(call.actor, SELECT_ROLES, "make selections")
+        try:
+            async with self.db.write() as session:
+                plan = await self._plan(session, call, data)
+                if isinstance(plan, SelectionResult):  # a repeated idempotency key: the first answer
+                    raise _DryRun(SelectionPreview(None, None, None, None, False, plan))
+                review = bool(plan.hooks.yibao_selection_needs_review(request=plan.request))
+                raise _DryRun(SelectionPreview(
+                    plan.institution, plan.slot, None if review else self._starts(plan), plan.request.replaces,
+                    review, None))
+        except _DryRun as done:
+            return done.preview
+
+    @staticmethod
+    def _starts(plan: _Plan) -> date:
+        """When the planned selection takes effect: the city decides (e.g. ZS-2/ZS-3, KP-4), as
+        `_as_of_effect` asked it before the rules judged the request on that day."""
+        return plan.request.effective_on
 
     async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> bool:
         """A reviewer approves a selection application (SE-3): the rules judge it as of the day the
