@@ -126,7 +126,7 @@ class Selections:
                 await reviewed.record(session, call, plan.request, app)
                 return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
             app = await self._open(session, call, plan, data, review=False)
-            return await self._write(session, call, plan, app)
+            return await self._write(session, call, plan, app, idempotency_key=data.idempotency_key)
 
     # -- dry run (selectionOptions, selectInstitution(dryRun: true)) ---------------------------------
 
@@ -264,7 +264,7 @@ class Selections:
         )
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
-                     reviewed: bool = False) -> SelectionResult:
+                     reviewed: bool = False, idempotency_key: str | None = None) -> SelectionResult:
         """Store the decided request. For a reviewed one `plan.request.today` is the day applied
         (the record's `created_on`, SE-3) and `call.today` the approval day of the events."""
         request = plan.request
@@ -276,7 +276,7 @@ class Selections:
             effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
             created_on=request.today, created_at=datetime.now(UTC), created_by=call.actor.label,
             replaces_id=replaces.id if replaces else None, application_id=app.id,
-            idempotency_key=None if reviewed else app.details.get("idempotencyKey"),
+            idempotency_key=None if reviewed else idempotency_key,
         )
         session.add(row)
         await session.flush()
