@@ -5,10 +5,16 @@ day (民法典 第二百零三条)."""
 
 from __future__ import annotations
 
+import dataclasses
+import types
 from datetime import date
+
+import pytest
 
 from yibao.core.catalogue.due_dates import due_date
 from yibao.core.catalogue.items import TimeLimit, TimeLimitKind
+from yibao.core.domain import CityInfo
+from yibao.core.hookspecs import hookimpl
 
 from .support import IDENTITY, review, submit
 
@@ -53,8 +59,37 @@ async def test_sc2_ninety_natural_days_ending_on_a_holiday_move_to_the_next_work
     assert due_date(limit, date(2026, 5, 9), online=True, calendar=calendar).date == date(2026, 8, 7)
 
 
-async def test_sc2_natural_days_through_graphql(zhongshan, yibao_client, new_id):
-    # GD-32 (医疗机构申请定点协议管理, 90 natural days) takes no person's application (SC-1); the
-    # limit is served in the catalogue, and the due-date rule is the function above.
-    item = await yibao_client("""{ serviceItem(code: "GD-32") { timeLimit { kind days } } }""")
-    assert item.data["serviceItem"]["timeLimit"] == {"kind": "NATURAL_DAYS", "days": 90}
+def ninety_day_city() -> types.ModuleType:
+    """A city written in the test whose local rule gives GD-23 a limit of 90 natural days."""
+    city = types.ModuleType("ninety_day_city")
+
+    @hookimpl
+    def yibao_city():
+        return CityInfo(code="ninetyday", name="九十日市", division_code="449902")
+
+    @hookimpl
+    def yibao_service_item(item):
+        if item.code != "GD-23":
+            return item
+        return dataclasses.replace(item, time_limit=TimeLimit(TimeLimitKind.NATURAL_DAYS, 90, "不超过90个自然日"))
+
+    city.yibao_city, city.yibao_service_item = yibao_city, yibao_service_item
+    return city
+
+
+@pytest.fixture
+def yibao_extra_plugins():
+    return [ninety_day_city()]
+
+
+async def test_sc2_ninety_natural_days_through_graphql(yibao_client, new_id):
+    from .support import City
+
+    city = City(yibao_client, "ninetyday")
+    pid = new_id("449902")
+    await city.register(pid, "EMPLOYEE", on="2026-07-04")
+    body = (await submit(city, pid, "GD-23", [IDENTITY, "医药机构收费票据", "门急诊费用清单", "病历资料"],
+                         on="2026-07-04")).data["submitApplication"]
+    assert body["errors"] == []
+    assert body["application"]["dueDate"] == "2026-10-08"  # 10-02 falls in 国庆: 民法典 第二百零三条
+    assert "顺延" in body["application"]["dueDateNote"]
