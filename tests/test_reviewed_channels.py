@@ -136,3 +136,16 @@ async def test_se3_a_portal_change_whose_record_was_ended_is_rejected_with_its_r
     assert reviewed["errors"] == [] and reviewed["application"]["status"] == "REJECTED"
     assert reviewed["application"]["selectionRequest"]["reason"]
     assert await zhongshan.selections(pid, on="2026-03-01") == []
+
+
+async def test_zs4_a_change_staff_rejected_no_longer_counts(zhongshan, selected):
+    pid, first = selected
+    sent = await portal(zhongshan, pid, DONGQU_CENTRE, on="2026-02-10")
+    result = await zhongshan.client(REVIEW, {"input": {"applicationId": sent["application"]["id"], "decision": "REJECT",
+                                                       "reason": "选定表填写不完整"}}, token=zhongshan.agency, today="2026-02-11")
+    body = result.data["reviewApplication"]
+    assert body["application"]["status"] == "REJECTED"
+    assert (body["application"]["selectionRequest"]["status"], body["application"]["selectionRequest"]["reason"]) == (
+        "REJECTED", "选定表填写不完整")
+    change = await zhongshan.select(pid, XIQU_CENTRE, on="2026-02-12")  # 粤医保, same month
+    assert change["errors"] == [] and change["selection"]["replaces"] == first["id"]

@@ -172,6 +172,7 @@ class ApplicationFlow:
                 if not await self.selections.apply_reviewed(session, call, row):
                     await add_event(self.events, session, call, row, ApplicationStatus.APPROVED, None, reason)
             elif data.decision == "REJECT":
+                await selection_requests.close(session, call, row, selection_requests.RequestStatus.REJECTED, reason)
                 await add_event(self.events, session, call, row, ApplicationStatus.REJECTED, None, reason)
             else:
                 missing = list(data.missing_materials)

@@ -183,7 +183,15 @@ async def approve(selections: Selections, session: AsyncSession, call: Call, app
 
 async def withdraw(session: AsyncSession, call: Call, app: ApplicationRow) -> None:
     """The person withdraws a request still waiting for review (SE-3)."""
+    await close(session, call, app, RequestStatus.WITHDRAWN)
+
+
+async def close(session: AsyncSession, call: Call, app: ApplicationRow, status: RequestStatus,
+                reason: str | None = None) -> None:
+    """The request behind `app` (if any) ends without a selection: withdrawn, or rejected by staff;
+    from then on it no longer counts as pending (ZS-4)."""
     req = await session.scalar(select(SelectionRequestRow).where(SelectionRequestRow.application_id == app.id))
     if req is not None:
-        req.status = RequestStatus.WITHDRAWN.value
+        req.status = status.value
         req.decided_on = call.today
+        req.reason = reason
