@@ -79,6 +79,8 @@ SELECTIONS = _domain(
              "The institution is not of the person's insured city; choose one in that city."),
     CodeInfo("INSTITUTION_NOT_ELIGIBLE", "该机构不提供此类定点服务，或不在此人可选的范围内。",
              "The institution does not offer this service or fits none of the person's slots."),
+    CodeInfo("INSTITUTION_WITHDRAWN", "该机构已退出定点名单（不再随城市数据发布或导入），不能新选；已有选点保留。",
+             "The institution left the reference data (no longer shipped or imported): no new selections; existing ones stay."),
     CodeInfo("PENDING_CHANGE_EXISTS", "已有一项待生效的变更；先撤回它（见 pendingSelection）。",
              "A change is already pending; withdraw it first (see pendingSelection)."),
     CodeInfo("SAME_INSTITUTION", "变更后的机构与当前选点相同。", "The change names the institution already selected."),
@@ -121,7 +123,17 @@ APPLICATIONS = _domain(
     CodeInfo("PROXY_IS_PERSON", "代办人不能是参保人本人。", "The proxy cannot be the person."),
 )
 
-DOMAINS: tuple[tuple[str, tuple[CodeInfo, ...]], ...] = (REQUEST, PERSONS, SELECTIONS, APPLICATIONS)
+CITIES = _domain(
+    "cities",
+    CodeInfo("CITY_RULE", "城市插件自己的规则拒绝了请求；cityCode 为该城市的代码，message 说明原因和办法。",
+             "A city plugin's own rule refused the request; cityCode is the city's code, the messages say why and what to do."),
+)
+"""A city plugin's own codes: those it declares through `yibao_error_codes` and that are installed
+through the entry point are values of the schema's ErrorCode enum; any other code a plugin refuses
+with (undeclared, or a plugin registered only in a test) is served as CITY_RULE with the plugin's
+code in `cityCode` (docs/plugins.md)."""
+
+DOMAINS: tuple[tuple[str, tuple[CodeInfo, ...]], ...] = (REQUEST, PERSONS, SELECTIONS, APPLICATIONS, CITIES)
 
 
 def _compose(domains: tuple[tuple[str, tuple[CodeInfo, ...]], ...]) -> dict[str, CodeInfo]:

@@ -105,9 +105,10 @@ def yibao_error_codes() -> list[CodeInfo]:
     core/error_codes.py registers every code the core and the province defaults use. A city that
     refuses with a code of its own declares it here, with its meaning in Chinese and English, so
     it becomes a described value of the schema's `ErrorCode` enum: the schema is built from the
-    registry plus the codes of the plugins installed through the `yibao.cities` entry point, and
-    start-up fails naming any declared code the schema does not know (a plugin registered only
-    in a test must use registered codes). A declared code may not redefine a registered one.
+    registry plus the codes of the plugins installed through the `yibao.cities` entry point. A
+    code the schema does not know (undeclared, or from a plugin registered only in a test) is
+    served as `CITY_RULE` with the city's code in `UserError.cityCode`. A declaration that is
+    malformed or redefines a registered code stops the start-up.
 
     Example:
 

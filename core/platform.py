@@ -67,7 +67,7 @@ class Platform:
         if migrate:
             await upgrade(self.db.engine)
         if load_reference:
-            await sync_reference_data(self.db, self.plugins)
+            await sync_reference_data(self.db, self.plugins, self.clock.today())
             await sync_catalogue(self.db)
         await self.catalogue.start()
 

@@ -13,14 +13,15 @@ from strawberry.asgi import GraphQL
 from yibao.core.platform import Platform, Settings
 
 from . import graphiql
-from .build import schema_for
+from .build import schema
+from .error_types import check_error_codes
 from .context import Context
 from .types import City
 
 
 class YibaoGraphQL(GraphQL):
     def __init__(self, platform: Platform):
-        super().__init__(schema_for(platform.plugins), graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide="graphiql")
         self.platform = platform
         self.cities = City.directory(platform.plugins)
 
@@ -34,6 +35,7 @@ class YibaoGraphQL(GraphQL):
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None, *, freeze_gc: bool = False) -> Starlette:
     platform = platform or Platform(settings or Settings.from_env())
+    check_error_codes(platform.plugins)
     graphql = YibaoGraphQL(platform)
 
     async def healthz(_request: Request) -> JSONResponse:

@@ -1,16 +1,10 @@
 """The composed schema, with parser/validation caches and coded top-level errors."""
 
 import datetime
-import functools
-
 import strawberry
-from graphql import GraphQLEnumType, GraphQLEnumValue
 from strawberry.extensions import ParserCache, ValidationCache
 
-from yibao.core.plugins import PluginHost
-
 from . import descriptions
-from .error_types import plugin_codes
 from .errors import process_errors
 from .mutations import Mutation
 from .queries import Query
@@ -40,22 +34,3 @@ schema = _build()
 UNUSED_DESCRIPTIONS = descriptions.apply(schema._schema)
 """Entries of schema/descriptions.py that name no element (a test lists them)."""
 
-
-def schema_for(plugins: PluginHost) -> YibaoSchema:
-    """The schema for a plugin host: `schema` itself unless a loaded plugin declares error codes
-    the installed ones do not (hook yibao_error_codes), which become extra ErrorCode values."""
-    extra = plugin_codes(plugins)
-    if not extra:
-        return schema
-    return _with_codes(tuple(sorted((c.code, c.zh, c.en) for c in extra.values())))
-
-
-@functools.lru_cache(maxsize=8)
-def _with_codes(codes: tuple[tuple[str, str, str], ...]) -> YibaoSchema:
-    built = _build()
-    descriptions.apply(built._schema)
-    enum = built._schema.type_map["ErrorCode"]
-    assert isinstance(enum, GraphQLEnumType)
-    for code, zh, en in codes:  # before the type serializes anything (graphql-core caches its lookup)
-        enum.values[code] = GraphQLEnumValue(code, description=f"{zh} {en}")
-    return built

@@ -1,7 +1,7 @@
 """Root query fields: each calls one core service and wraps its answer in types."""
 
 import datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 from strawberry.types import Info
@@ -55,16 +55,20 @@ class Query:
         self, info: Info, city: str, town: Optional[str] = None, level: Optional[InstitutionLevel] = None,
         category: Optional[str] = None, search: Optional[str] = None, first: Optional[int] = None,
         after: Optional[str] = None,
+        include_withdrawn: Annotated[bool, strawberry.argument(
+            description="同时列出已退出名单的机构。Also list institutions withdrawn from the reference data.")] = False,
     ) -> InstitutionConnection:
         c = ctx(info)
         c.check_request()
         page = await c.platform.institutions.search(
-            city, town=town, level=level, category=category, search=search, first=first, after=after)
+            city, town=town, level=level, category=category, search=search, first=first, after=after,
+            include_withdrawn=include_withdrawn)
         edges = [InstitutionEdge(cursor=cur, node=Institution.from_domain(i, c.cities))
                  for i, cur in zip(page.items, page.cursors)]
         return InstitutionConnection(
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
-            _count=lambda: c.platform.institutions.count(city, town=town, level=level, category=category, search=search),
+            _count=lambda: c.platform.institutions.count(city, town=town, level=level, category=category, search=search,
+                                                         include_withdrawn=include_withdrawn),
         )
 
     @strawberry.field(description="Look up one institution by its 12-character code.")

@@ -70,13 +70,16 @@ class Institution(Node):
     tags: list[str]
     specialties: list[str]
     services: list[SelectionKind] = strawberry.field(description="Designated services it offers")
+    withdrawn_on: Optional[datetime.date] = strawberry.field(
+        default=None, description="退出定点名单之日（不再随插件发布或导入），此后不能新选；仍在名单中为空。"
+        "The day it left the reference data (no longer shipped or imported): no new selections from then; null while listed.")
 
     @classmethod
     def from_domain(cls, i: domain.Institution, cities: dict[str, City]) -> "Institution":
         return cls(
             id=strawberry.ID(globalid.encode("Institution", i.id)), code=i.code, name=i.name, city=cities[i.city],
             town=i.town, division_code=i.division_code, level=i.level, category=i.category, tags=list(i.tags),
-            specialties=list(i.specialties), services=list(i.services),
+            specialties=list(i.specialties), services=list(i.services), withdrawn_on=i.withdrawn_on,
         )
 
 
@@ -197,8 +200,8 @@ class Application(Node):
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
-        request = a.selection_request
-        selection = request.selection_id if request is not None else a.details.get("selectionId")
+        request = a.reviewed_request
+        selection = a.selection_id
         from yibao.core.catalogue.synonyms import understood
 
         return cls(
@@ -210,8 +213,8 @@ class Application(Node):
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
             calendar_fallback=a.calendar_fallback, overdue=a.overdue_on(today) if today else False,
             materials=list(a.materials),
-            substitutions=[SubstitutionUsed(requirement=s.get("requirement", ""), substitute=s.get("substitute", ""),
-                                            consequence=s.get("consequence")) for s in a.substitutions],
+            substitutions=[SubstitutionUsed(requirement=s.requirement, substitute=s.substitute,
+                                            consequence=s.consequence) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
             events=[ApplicationEvent.from_domain(e) for e in a.events],
         )

@@ -9,7 +9,9 @@ from yibao.core.domain import CityInfo
 from yibao.core.error_codes import CodeInfo
 from yibao.core.hookspecs import hookimpl
 from yibao.core.plugins import PluginError, PluginHost
-from yibao.schema.build import schema, schema_for
+from yibao.core.platform import Platform, Settings
+from yibao.schema.app import create_app
+from yibao.schema.build import schema
 from yibao.schema.error_types import CODES
 
 from .plugins import example_city
@@ -45,27 +47,31 @@ class _OwnCode:
         return [CodeInfo("NOT_IN_HEALTH_GROUP", "该机构不属于您所在的医共体。", "Not in your medical alliance.")]
 
 
-def test_hook_yibao_error_codes():
-    # The built enum is the registry plus what installed plugins declare; every value is described.
+def test_hook_yibao_error_codes(tmp_path):
+    # The enum is the registry plus what installed plugins declare; every value is described.
     enum = schema._schema.type_map["ErrorCode"]
     assert set(enum.values) == set(error_codes.REGISTRY) | set(error_codes.installed_plugin_codes()) == set(CODES)
     assert all(v.description for v in enum.values.values())
-    # A plugin loaded outside the entry point (here, in a test) brings its own codes into the
-    # schema its app serves, described; the installed schema (and schema.graphql) is unchanged.
-    own = schema_for(PluginHost.load(extra=[example_city, _OwnCode()]))
-    values = own._schema.type_map["ErrorCode"].values
-    assert values["NOT_IN_HEALTH_GROUP"].description == "该机构不属于您所在的医共体。 Not in your medical alliance."
-    assert {"CHANGE_CLOSED", "EX_NOT_LISTED", "WITHDRAWAL_TOO_LATE"} <= set(values)
-    assert "NOT_IN_HEALTH_GROUP" not in enum.values
-    assert schema_for(PluginHost.load()) is schema
-    with pytest.raises(PluginError, match="another meaning"):
-        schema_for(PluginHost.load(extra=[_Conflicting()]))
+    # A declaration that redefines a registered code stops the start-up, naming it.
+    platform = Platform(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", secret="s" * 32),
+                        plugins=PluginHost.load(extra=[_Conflicting()]))
+    with pytest.raises(PluginError, match="NOT_FOUND is already registered with another meaning"):
+        create_app(platform=platform)
+    create_app(platform=Platform(platform.settings, plugins=PluginHost.load(extra=[_OwnCode()])))
 
 
-async def test_a_city_refuses_with_its_own_code_over_graphql(yibao_client, new_id):
-    # EX-4 of the example city (tests/plugins): its own code reaches the client as an ErrorCode value.
-    body = await yibao_client("{ __type(name: \"ErrorCode\") { enumValues { name } } }")
-    assert "EX_NOT_LISTED" in {v["name"] for v in body.data["__type"]["enumValues"]}
+async def test_a_code_the_schema_lacks_is_served_as_city_rule(yibao_client, new_id):
+    # The example city is registered only in tests, so its own TIER_NOT_OFFERED (EX-8) is not an
+    # ErrorCode value: it arrives as CITY_RULE with cityCode, with both messages.
+    from .support import REGISTER
+    from .test_hooks import ON
+
+    token = yibao_client.token("agency", city="exampleville")
+    payload = {"idNumber": new_id(), "name": "李四", "city": "exampleville", "scheme": "RESIDENT", "tier": 3}
+    query = REGISTER.replace("errors { code", "errors { cityCode code")
+    body = (await yibao_client(query, {"input": payload}, token=token, today=ON)).data["registerPerson"]
+    assert [(e["code"], e["cityCode"]) for e in body["errors"]] == [("CITY_RULE", "TIER_NOT_OFFERED")]
+    assert body["errors"][0]["messageEn"] == "residents choose tier 1 or 2 here"
 
 
 def test_declared_codes_are_checked_against_the_registry():

@@ -70,6 +70,9 @@ async def test_rule_ids_in_descriptions_are_explained_in_docs_rules(yibao_client
     assert cited, "descriptions cite rules"
     unexplained = sorted(f"{path}: {rule}" for path, rule in cited if rule not in explained)
     assert not unexplained, "rule ids not in docs/rules.md:\n" + "\n".join(unexplained)
+    outside = [f"{path}: {text}" for path, text in elements(await introspect(yibao_client))
+               if re.search(r"\bseed \d|DOMAIN\.md|shared/", text or "")]
+    assert not outside, "descriptions that point outside the repository:\n" + "\n".join(outside)
     schema_sdl = (ROOT / "schema" / "schema.graphql").read_text("utf-8")
     assert "docs/rules.md" in schema_sdl  # the schema says where its rule ids are explained
 

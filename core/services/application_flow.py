@@ -23,6 +23,7 @@ from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
 from . import selection_requests
 from .applications import OPEN_STATUSES, Application, ApplicationStatus, add_event, load_many, open_application
+from .application_records import ReviewDecision, SubmissionDetails, SubstituteUsed
 from .catalogue import ServiceCatalogue
 from .persons import load_person
 from .selections import Selections
@@ -42,7 +43,7 @@ class SubmitInput:
     service_item_code: str
     channel: Channel
     materials: tuple[str, ...]
-    details: dict
+    details: SubmissionDetails
     idempotency_key: str | None = None
     proxy: Proxy | None = None
 
@@ -50,17 +51,17 @@ class SubmitInput:
 @dataclass(frozen=True, slots=True)
 class ReviewInput:
     application_id: int
-    decision: str  # APPROVE | REJECT | RETURN
+    decision: ReviewDecision
     reason: str | None = None
     missing_materials: tuple[str, ...] = ()
 
 
-def facts_of(call: Call, details: dict) -> list[str]:
+def facts_of(call: Call, details: SubmissionDetails) -> list[str]:
     """Conditions the material rules depend on: a proxy token is a proxy (SC-4); others are declared."""
-    facts = {str(f) for f in details.get("facts", []) if isinstance(f, str)}
-    if call.actor.role is Role.PROXY or details.get("proxy") is True:
+    facts = set(details.facts)
+    if call.actor.role is Role.PROXY or details.proxy:
         facts.add("proxy")
-    if details.get("firstPayment") is True:
+    if details.first_payment:
         facts.add("first_payment")
     return sorted(facts)
 
@@ -110,7 +111,7 @@ class ApplicationFlow:
                 if repeat is not None:
                     return (await load_many(session, [repeat]))[repeat]
             errors += self._who_may_apply(item, person, call.today)  # SC-1 服务对象
-            option, case_errors = _case(item, data.details.get("case"))
+            option, case_errors = _case(item, data.details.case)
             errors += case_errors
             facts = sorted({f for f in facts_of(call, data.details) if f not in CASE_CODES}
                            | ({option.code} if option else set()) | ({PROXY} if data.proxy else set()))
@@ -124,13 +125,13 @@ class ApplicationFlow:
             due = await self.catalogue.due(item, call.today, data.channel, option.time_limit_case if option else None)
             row = await open_application(
                 self.events, session, call, person_id=person.id, city=person.city, item_code=item.code,
-                channel=data.channel, details=dict(data.details), due_date=due.date,
+                channel=data.channel, time_limit_case=option.text if option else None, due_date=due.date,
                 due_note=due.note_zh or None, calendar_fallback=due.fallback,
                 materials=sorted({*data.materials, *proxy_materials(data.proxy)}),
                 proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
                 facts=facts, idempotency_key=data.idempotency_key,
-                substitutions=[{"requirement": s.requirement_id, "substitute": s.name, "consequence": s.consequence,
-                                "replaces": list(s.replaces)} for s in checked.substitutions],
+                substitutions=[SubstituteUsed(requirement=s.requirement_id, substitute=s.name, consequence=s.consequence,
+                                            replaces=tuple(s.replaces)) for s in checked.substitutions],
             )
             return (await load_many(session, [row.id]))[row.id]
 
@@ -160,24 +161,27 @@ class ApplicationFlow:
                 errors.append(UserError("NOT_UNDER_REVIEW", f"该申请{STATUS_ZH[ApplicationStatus(row.status)]}，不能审核",
                                         f"the application is {row.status}, not awaiting review", ("applicationId",)))
             reason = (data.reason or "").strip() or None
-            if data.decision in ("REJECT", "RETURN") and not reason and not data.missing_materials:
+            if data.decision is not ReviewDecision.APPROVE and not reason and not data.missing_materials:
                 errors.append(UserError("REASON_REQUIRED", "不予通过或退回须说明原因",
                                         "a rejection or return needs a reason", ("reason",)))
-            if data.decision == "RETURN":
+            if data.decision is ReviewDecision.RETURN:
                 errors += await self._check_named_materials(row, data.missing_materials)
             if errors:
                 raise Refused(errors)
-            if data.decision == "APPROVE":
+            if data.decision is ReviewDecision.APPROVE:
                 # a reviewed selection request (e.g. ZS-6 portal) is judged as of the day applied (SE-3)
                 if not await self.selections.apply_reviewed(session, call, row):
-                    await add_event(self.events, session, call, row, ApplicationStatus.APPROVED, None, reason)
-            elif data.decision == "REJECT":
+                    await add_event(self.events, session, call, row, ApplicationStatus.APPROVED, None, reason,
+                                    decision=data.decision)
+            elif data.decision is ReviewDecision.REJECT:
                 await selection_requests.close(session, call, row, selection_requests.RequestStatus.REJECTED, reason)
-                await add_event(self.events, session, call, row, ApplicationStatus.REJECTED, None, reason)
+                await add_event(self.events, session, call, row, ApplicationStatus.REJECTED, None, reason,
+                                decision=data.decision)
             else:
                 missing = list(data.missing_materials)
                 text = reason or "请补充以下材料：" + "、".join(missing)
-                await add_event(self.events, session, call, row, ApplicationStatus.RETURNED, None, text, missing)
+                await add_event(self.events, session, call, row, ApplicationStatus.RETURNED, None, text, missing,
+                                decision=data.decision)
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 
@@ -224,7 +228,7 @@ class ApplicationFlow:
             # SC-2: the clock ran only until the return; it runs again, in full, from today
             item = await self.catalogue.item(row.item_code, row.city)
             if item is not None:
-                option, _ = _case(item, (row.details or {}).get("case"))
+                option, _ = _case(item, row.time_limit_case)
                 due = await self.catalogue.due(item, call.today, Channel(row.channel),
                                                option.time_limit_case if option else None)
                 row.due_date, row.due_note, row.calendar_fallback = due.date, due.note_zh or None, due.fallback

@@ -18,9 +18,8 @@ from ..catalogue.items import Catalogue, ServiceItem, load_catalogue
 from ..domain import Channel
 from ..plugins import PluginHost
 from ..storage.database import Database
-from ..storage.tables import CalendarScheduleRow, ReferenceVersionRow, ServiceItemRow
+from ..storage.tables import CalendarScheduleRow, CatalogueVersionRow, ServiceItemRow
 
-CATALOGUE_VERSION_KEY = "__catalogue__"
 WINDOW_CHANNELS = (Channel.WINDOW, Channel.INSTITUTION)  # on site: "窗口即时办结"
 
 
@@ -43,8 +42,9 @@ async def sync_catalogue(db: Database) -> bool:
     documents = _packaged_documents()
     digest = hashlib.sha256(json.dumps(documents, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     async with db.write() as session:
-        version = await session.get(ReferenceVersionRow, CATALOGUE_VERSION_KEY)
-        if version is not None and version.digest == digest:
+        latest = await session.scalar(select(CatalogueVersionRow.digest)
+                                      .order_by(CatalogueVersionRow.loaded_at.desc()).limit(1))
+        if latest == digest:
             return False
         existing = {r.code: r for r in (await session.scalars(select(ServiceItemRow))).all()}
         for doc in documents:
@@ -56,10 +56,11 @@ async def sync_catalogue(db: Database) -> bool:
         for stale in existing.values():
             await session.delete(stale)
         now = datetime.now(UTC)
+        version = await session.get(CatalogueVersionRow, digest)  # a version loaded before, back again
         if version is None:
-            session.add(ReferenceVersionRow(city=CATALOGUE_VERSION_KEY, digest=digest, loaded_at=now))
+            session.add(CatalogueVersionRow(digest=digest, loaded_at=now))
         else:
-            version.digest, version.loaded_at = digest, now
+            version.loaded_at = now
     return True
 
 

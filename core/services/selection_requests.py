@@ -57,7 +57,7 @@ class ReviewedRequest:
     reason: str | None
 
 
-def _domain(row: SelectionRequestRow, inst: InstitutionRow) -> ReviewedRequest:
+def reviewed_from_row(row: SelectionRequestRow, inst: InstitutionRow) -> ReviewedRequest:
     return ReviewedRequest(
         id=row.id, application_id=row.application_id, kind=SelectionKind(row.kind),
         institution=mapping.institution(inst), slot=row.slot, replaces_id=row.replaces_id,
@@ -74,7 +74,7 @@ async def for_applications(session: AsyncSession, application_ids: list[int]) ->
         select(SelectionRequestRow, InstitutionRow)
         .join(InstitutionRow, InstitutionRow.id == SelectionRequestRow.institution_id)
         .where(SelectionRequestRow.application_id.in_(application_ids)))).all()
-    return {r.application_id: _domain(r, i) for r, i in rows}
+    return {r.application_id: reviewed_from_row(r, i) for r, i in rows}
 
 
 async def record(session: AsyncSession, call: Call, request: SelectionRequest, app: ApplicationRow) -> None:

@@ -37,6 +37,7 @@ from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import selection_requests as reviewed
 from . import mapping
+from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
     SELECTION_ITEMS,
     Application,
@@ -202,8 +203,12 @@ class Selections:
         request = SelectionRequest(
             person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
-            pending=await reviewed.pending(session, person.id, data.kind, exclude=request_id),
-            approved_items=await reviewed.approved_items(session, person.id),
+            # SE-3: the requests waiting for review matter to a change (ZS-4, PENDING_CHANGE_EXISTS);
+            # SE-1: approved items only to 门特 (GD-20), so neither is read when no rule asks
+            pending=(await reviewed.pending(session, person.id, data.kind, exclude=request_id)
+                     if (replaces or implicit) is not None else ()),
+            approved_items=(await reviewed.approved_items(session, person.id)
+                            if data.kind is SelectionKind.SPECIAL_DISEASE else frozenset()),
         )
         request = self._as_of_effect(hooks, request)
         errors += flatten(hooks.yibao_validate_selection(request=request))
@@ -258,9 +263,10 @@ class Selections:
             calendar_fallback=due.fallback if due else False,
             materials=proxy_materials(data.proxy), facts=["proxy"] if acts_as_proxy(call.actor.role, data.proxy) else [],
             proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
-            details={"idNumber": plan.person.id_number, "institutionCode": plan.institution.code,
-                     "kind": data.kind.value, "replacesSelectionId": data.replaces_selection_id,
-                     "replaces": replaces.id if replaces else None, "idempotencyKey": data.idempotency_key},
+            selection_request=SelectionRequestDetails(
+                id_number=plan.person.id_number, kind=data.kind, institution_code=plan.institution.code,
+                replaces_selection_id=data.replaces_selection_id, replaces=replaces.id if replaces else None,
+                idempotency_key=data.idempotency_key),
         )
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
@@ -277,6 +283,8 @@ class Selections:
             created_on=request.today, created_at=datetime.now(UTC), created_by=call.actor.label,
             replaces_id=replaces.id if replaces else None, application_id=app.id,
             idempotency_key=None if reviewed else idempotency_key,
+            # typed: the replaced record's end date before this change, restored if it is withdrawn
+            replaced_effective_to=replaces.effective_to if replaces else None,
         )
         session.add(row)
         await session.flush()
@@ -284,14 +292,12 @@ class Selections:
         if replaces is not None:
             old = await session.get(SelectionRow, replaces.id)
             previous_to = old.effective_to  # type: ignore[union-attr]
-            row.replaced_effective_to = previous_to  # typed, restored if this change is withdrawn
             old.effective_to = day_before(starts)  # type: ignore[union-attr]
             self._event(session, call, old.id, "END_SCHEDULED", request.channel,  # type: ignore[union-attr]
                         {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
                          "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
-        app.details = {**app.details, "selectionId": row.id}
         await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
-                        None if reviewed else request.channel)
+                        None if reviewed else request.channel, decision=ReviewDecision.APPROVE if reviewed else None)
         await session.flush()
         return await self._result(session, row.id)
 

@@ -6,6 +6,9 @@ Fixtures:
   yibao_platform    a started Platform on a fresh copy of a migrated database
   yibao_client      a GraphQLClient bound to the ASGI app of that platform (training mode on)
   yibao_extra_plugins  override to register extra plugins (e.g. a test city) for a module
+
+PostgreSQL databases are named YIBAO_TEST_DB_PREFIX (default "yibao") + "_tmpl_…" / "_t_…";
+docs/plugins.md lists every fixture, option, marker and variable.
 """
 
 from __future__ import annotations

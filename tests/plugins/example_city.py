@@ -87,8 +87,10 @@ def yibao_rule_sets() -> list[RuleSet]:
 
 @hookimpl
 def yibao_error_codes() -> list[CodeInfo]:
-    # The city's own refusal codes, values of the served ErrorCode enum (EX-3, EX-4, EX-7).
+    # The city's own refusal codes (EX-3, EX-4, EX-7, EX-8). Installed through the entry point they
+    # would be ErrorCode values; registered only in tests they are served as CITY_RULE + cityCode.
     return [
+        CodeInfo("TIER_NOT_OFFERED", "本市居民医保只设一、二档。", "Residents choose tier 1 or 2 here."),
         CodeInfo("CHANGE_CLOSED", "每月21日起不受理变更。", "Changes are accepted from the 1st to the 20th of a month."),
         CodeInfo("EX_NOT_LISTED", "该机构不在本市普通门诊可选范围。", "The institution is not selectable for general outpatient here."),
         CodeInfo("WITHDRAWAL_TOO_LATE", "生效前两日内不能撤回。", "Too close to taking effect to withdraw."),
@@ -99,7 +101,7 @@ def yibao_error_codes() -> list[CodeInfo]:
 def yibao_validate_person(person):
     # EX-8: residents choose tier 1 or 2 (tier 3 is not offered here).
     if person.scheme is Scheme.RESIDENT and person.tier == 3:
-        return [UserError("INVALID_TIER", "本市居民医保只设一、二档", "residents choose tier 1 or 2 here", ("tier",))]
+        return [UserError("TIER_NOT_OFFERED", "本市居民医保只设一、二档", "residents choose tier 1 or 2 here", ("tier",))]
     return []
 
 

@@ -1,7 +1,7 @@
 """typed selection requests (reviewed channels), the replaced record's previous end date, the proxy's ID
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0008 (re-chained after main's 0006 → 0008)
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
