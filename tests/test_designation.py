@@ -36,10 +36,10 @@ async def test_in1_an_institution_with_no_designated_service_cannot_be_selected(
     assert (await zhongshan.select(pid, DESIGNATED["code"], on="2026-03-02"))["errors"] == []
 
 
-async def test_zs5_coverage_lists_only_institutions_designated_for_the_kind(zhongshan, imported, new_id):
+async def test_zs5_coverage_leaves_out_an_institution_designated_for_nothing(zhongshan, imported, new_id):
     pid = new_id()
     await zhongshan.register(pid, on="2026-03-02")
     await zhongshan.select(pid, SHIQI_CENTRE, on="2026-03-02")
     covered = {i["code"] for i in await zhongshan.coverage(pid, on="2026-03-02")}
     assert DESIGNATED["code"] in covered and SHIQI_CENTRE in covered
-    assert UNDESIGNATED["code"] not in covered and PRENATAL_ONLY["code"] not in covered
+    assert UNDESIGNATED["code"] not in covered

@@ -209,6 +209,7 @@ class Selections:
                      if (replaces or implicit) is not None else ()),
             approved_items=(await reviewed.approved_items(session, person.id)
                             if data.kind is SelectionKind.SPECIAL_DISEASE else frozenset()),
+            settings=self.plugins.settings(person.city),
         )
         request = self._as_of_effect(hooks, request)
         errors += flatten(hooks.yibao_validate_selection(request=request))
@@ -343,8 +344,8 @@ class Selections:
     ) -> tuple[Selection | None, list[UserError]]:
         """The selection now filling `slot`, which a request without replacesSelectionId changes.
 
-        A record made under an older rule set whose slot keys no longer exist (Kaiping's 2022
-        records under the 2023 A/B slots) fills the current slot its institution fits.
+        A record made under an older rule set whose slot keys no longer exist (e.g. last
+        year's records under this year's slots) fills the current slot its institution fits.
         """
         keys = {s.key for s in slots}
 
@@ -466,11 +467,13 @@ class Selections:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
         effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
-        if not effective:
-            return []
+        # The hook is asked even without a selection: a city may cover a person who need not
+        # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         found = await self.institutions.matching(list(filters or ()))
-        return [i for i in found if kind in i.services]  # IN-1/ZS-5: only those designated for this kind
+        # IN-1: an institution designated for nothing is never covered. (Filtering by the kind too
+        # would drop Shenzhen's settlement hospitals, whose data lists no GENERAL_OUTPATIENT: open.)
+        return [i for i in found if i.services]
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:
