@@ -472,7 +472,7 @@ class Selections:
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         found = await self.institutions.matching(list(filters or ()))
         # IN-1: an institution designated for nothing is never covered. (Filtering by the kind too
-        # would drop Shenzhen's settlement hospitals, whose data lists no GENERAL_OUTPATIENT: open.)
+        # would drop a city's settlement hospitals whose data lists no GENERAL_OUTPATIENT: open.)
         return [i for i in found if i.services]
 
 
