@@ -10,6 +10,7 @@ from datetime import date
 from .domain import (
     InstitutionFilter,
     Person,
+    Scheme,
     PersonInput,
     Selection,
     SelectionKind,
@@ -35,6 +36,8 @@ REFUSAL_CODES: dict[str, str] = {
                                 "(the message lists the slots' labels)",
     "PENDING_CHANGE_EXISTS": "the record being changed already has a pending change",
     "SAME_INSTITUTION": "the change names the institution already selected",
+    "NOT_ENTITLED": "SE-1: 产检 without the maternity-insurance basis (a woman under the employee scheme), "
+                    "or 门特 without an approved GD-20 recognition of a special disease",
 }
 """Every code `yibao_validate_selection` of the defaults refuses with, and when (docs/plugins.md).
 
@@ -75,6 +78,9 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
         errors.append(UserError(
             "NOT_INSURED", "该参保人当日没有有效的参保记录，不能选点",
             "the person has no insurance scheme in force today and cannot select", ("idNumber",)))
+    unmet = _preconditions(request)
+    if unmet is not None:  # SE-1
+        errors.append(UserError("NOT_ENTITLED", unmet[0], unmet[1], ("kind",)))
     if inst.withdrawn_on is not None and inst.withdrawn_on <= request.today:
         # Reference data lifecycle: a withdrawn institution keeps its history but takes no new selections.
         errors.append(UserError(
@@ -102,6 +108,15 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
             ("institutionCode",)))
     if request.replaces is not None:
         pending = [s for s in request.active() if s.replaces_id == request.replaces.id]
+        waiting = [p for p in request.pending if p.replaces_id == request.replaces.id]
+        if waiting and not pending:  # SE-3: a reviewed change of this record waits for staff
+            errors.append(UserError(
+                "PENDING_CHANGE_EXISTS",
+                f"已有一项待审核的变更申请（{waiting[0].applied_on.isoformat()}提交，{waiting[0].institution.name}），"
+                "请等待审核结果或先撤回该申请",
+                f"a change of this record applied for on {waiting[0].applied_on.isoformat()} is waiting for review; "
+                "wait for it or withdraw it first",
+                ("replacesSelectionId",)))
         if pending:
             errors.append(UserError(
                 "PENDING_CHANGE_EXISTS",
@@ -114,6 +129,37 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
                 "SAME_INSTITUTION", "变更后的机构与当前选点相同",
                 "the change names the institution already selected", ("institutionCode",)))
     return errors
+
+
+RECOGNITION_ITEM = "GD-20"
+"""Seed 002 item 20 门诊特定病种待遇认定: the recognition a 门特 selection (item 21) needs (SE-1)."""
+
+
+def _preconditions(request: SelectionRequest) -> tuple[str, str] | None:
+    """SE-1: 产检 (item 25) is for persons entitled to maternity-insurance benefits; 门特 (item 21)
+    needs a recognised special disease (item 20). Reading: 生育保险 is carried by the employee
+    scheme, so the basis is being a woman insured as an employee on the day the choice takes
+    effect; an employee's unemployed spouse (item 25's 《结婚证》 case) applies at a window.
+    Returns why not (Chinese, English), or None."""
+    person = request.person
+    if request.kind is SelectionKind.PRENATAL:
+        reasons = []
+        if person.is_female() is False:
+            reasons.append(("产前检查定点只适用于享受生育保险待遇的女性参保人", "prenatal check-ups are for women"))
+        if request.scheme is not Scheme.EMPLOYEE:
+            reasons.append((
+                "产前检查定点适用于符合享受生育保险相关待遇的参保人员（职工医保参保人）；"
+                "职工未就业配偶请持《结婚证》到医保经办窗口办理",
+                "only persons entitled to maternity-insurance benefits (the employee scheme) choose a prenatal "
+                "institution; an employee's unemployed spouse applies at an agency window"))
+        if reasons:
+            return ("；".join(r[0] for r in reasons) + "（生育保险）",
+                    "; ".join(r[1] for r in reasons) + " (maternity insurance)")
+    if request.kind is SelectionKind.SPECIAL_DISEASE and RECOGNITION_ITEM not in request.approved_items:
+        return ("选定门特定点医疗机构前，须先办理门诊特定病种待遇认定（由符合要求的定点医疗机构办理）",
+                "a special-disease institution can be chosen only after the special disease is recognised "
+                "(门诊特定病种待遇认定, done by a qualified institution)")
+    return None
 
 
 @hookimpl(trylast=True)

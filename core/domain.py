@@ -248,6 +248,12 @@ class Person:
         period = self.scheme_period_on(day)
         return period.scheme if period else None
 
+    def is_female(self) -> bool | None:
+        """GB 11643: the 17th character is odd for men, even for women; None without a resident ID."""
+        if self.document_type != "RESIDENT_ID" or len(self.id_number) != 18 or not self.id_number[16].isdigit():
+            return None
+        return int(self.id_number[16]) % 2 == 0
+
 
 @dataclass(frozen=True, slots=True)
 class Selection:
@@ -367,6 +373,19 @@ class InstitutionFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingReview:
+    """A selection request waiting for staff review (e.g. ZS-6 through 广东政务服务网), as the rules
+    see it: it counts as made on `applied_on` (SE-3), e.g. toward ZS-4's one change a month."""
+
+    id: int
+    kind: SelectionKind
+    institution: Institution
+    applied_on: date
+    replaces_id: int | None = None
+    slot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SelectionRequest:
     """What the rules see of a selection request (selectInstitution)."""
 
@@ -382,6 +401,14 @@ class SelectionRequest:
     """The record this request changes; None for a first choice of an empty slot."""
     history: tuple[Selection, ...] = field(default=())
     """Every selection of this kind the person has ever had, withdrawn and ended included."""
+    takes_effect: date | None = None
+    """When the request would take effect (KP-4: 1 January for a change made in the window); every
+    rule is judged by the rule set in force that day. None: the same as `today`."""
+    pending: tuple[PendingReview, ...] = field(default=())
+    """The person's other requests of this kind waiting for review (SE-3, ZS-4)."""
+    approved_items: frozenset[str] = field(default=frozenset())
+    """Catalogue items (seed 002) the person holds an approved application for on `today`, e.g.
+    "GD-20" 门诊特定病种待遇认定, which 门特 selection needs (SE-1)."""
     settings: PluginSettings = field(default_factory=PluginSettings)
     """The city plugin's settings as the operator configured them (core/settings.py)."""
 
@@ -390,8 +417,13 @@ class SelectionRequest:
         return self.replaces is not None
 
     @property
+    def effective_on(self) -> date:
+        return self.takes_effect or self.today
+
+    @property
     def scheme(self) -> Scheme | None:
-        return self.person.scheme_on(self.today)
+        """The scheme in force on the day the request takes effect (KP-4)."""
+        return self.person.scheme_on(self.effective_on) or self.person.scheme_on(self.today)
 
     def active(self) -> tuple[Selection, ...]:
         """Selections of this kind effective today or pending."""

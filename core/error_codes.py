@@ -102,6 +102,11 @@ SELECTIONS = _domain(
              "Outside the yearly change window; nextPossibleOn is the day it next opens, phones the enquiry numbers."),
     CodeInfo("SLOT_ORDER", "变更须朝着规则要求的机构组合进行（例如一家一级及以下加一家二级或三级）。",
              "A change must move toward the combination of institutions the rules require (e.g. one level-1 and one level-2/3)."),
+    CodeInfo("NOT_ENTITLED", "不符合该类选点的前提：产检须享受生育保险待遇，门特须已办理门诊特定病种待遇认定。",
+             "The person does not meet the kind's precondition: prenatal needs maternity-insurance benefits, "
+             "special disease a recognised special disease."),
+    CodeInfo("REQUEST_SUPERSEDED", "待审核的选点申请已不可能办理（已有更新的选点，或要变更的记录已终止），申请不予通过。",
+             "A reviewed selection request became impossible (a newer choice, or the record it changes was ended)."),
     CodeInfo("OLD_SCHEME_SELECTION_ACTIVE", "旧险种下的选点记录仍有效，须由经办机构先终止；phones 为办理电话。",
              "A selection made under the previous scheme is still active and must be ended by the agency first; phones lists whom to call."),
     CodeInfo("SELECTION_NOT_REQUIRED", "此人的档次无需选点（绑定），可在参保地所有定点医疗机构就医。",
@@ -119,6 +124,13 @@ APPLICATIONS = _domain(
     CodeInfo("UNKNOWN_MATERIAL", "该事项没有此名称的材料。", "The item has no material of that name."),
     CodeInfo("NOT_UNDER_REVIEW", "该申请当前不在审核中。", "The application is not under review."),
     CodeInfo("NOT_RETURNED", "只有被退回的申请才能补充材料。", "Only a returned application can be supplemented."),
+    CodeInfo("APPLICANT_NOT_ELIGIBLE", "申请人不属于该事项的服务对象（如职工医保事项、单位或医疗机构事项）。",
+             "The applicant is not among the item's 服务对象 (e.g. employee-only, unit or institution items)."),
+    CodeInfo("ITEM_NOT_APPLICABLE", "该事项不接受参保人申请（含子项的父项、依税务数据办理的事项、须通过选点办理的事项）。",
+             "The item takes no person's application (a parent of sub-items, done from tax data, or made by selecting)."),
+    CodeInfo("CASE_REQUIRED", "须说明申请的情形（如门诊或住院），所需材料和办理时限因情形而异。",
+             "Name the case (e.g. outpatient or inpatient); materials and time limit depend on it."),
+    CodeInfo("PROXY_IS_PERSON", "代办人不能是参保人本人。", "The proxy cannot be the person."),
 )
 
 CITIES = _domain(

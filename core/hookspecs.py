@@ -195,6 +195,12 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
     The province defaults refuse with their own codes (see "Province defaults"); a city adds its
     reasons here and replaces or silences a default one with `yibao_refusal_overrides`.
 
+    Judge the request as of the day it takes effect (`request.effective_on`: its slots and scheme
+    are that day's, KP-4) and the day the person applied (`request.today`, which for a reviewed
+    request approved later is still the day applied, SE-3). `request.pending` lists the person's
+    requests of this kind still waiting for review (ZS-4 counts them); `request.approved_items` the
+    catalogue items the person holds an approved application for (SE-1: GD-20 for 门特).
+
     Example:
 
         @hookimpl

@@ -41,7 +41,8 @@ def check_document(number: str, document_type: str = RESIDENT_ID) -> list[UserEr
     if document_type == RESIDENT_ID:
         return _check_resident_id(number, field)
     if document_type not in OTHER_DOCUMENTS:
-        return [UserError("INVALID_DOCUMENT_TYPE", f"不支持的证件类型：{document_type}",
+        names = "、".join(["居民身份证", *(zh for zh, _, _ in OTHER_DOCUMENTS.values())])
+        return [UserError("INVALID_DOCUMENT_TYPE", f"不支持该证件类型，可用的有效身份证件：{names}",
                           f"unsupported document type: {document_type}", ("documentType",))]
     zh, en, pattern = OTHER_DOCUMENTS[document_type]
     if not pattern.match(number):

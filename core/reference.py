@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from .domain import (
@@ -43,9 +44,21 @@ def institution_from_dict(raw: dict, city: str) -> Institution:
         town=raw.get("town"),
         tags=tuple(raw.get("tags") or ()),
         specialties=tuple(raw.get("specialties") or ()),
-        services=tuple(SelectionKind(s) for s in raw.get("services") or ("GENERAL_OUTPATIENT",)),
+        # IN-1: the designated services as listed; `[]` is designated for nothing. Only a file
+        # that does not state them gets the general-outpatient default of the shipped data.
+        services=tuple(SelectionKind(s) for s in (raw["services"] if raw.get("services") is not None
+                                                  else ("GENERAL_OUTPATIENT",))),
         networks=tuple(network_from_dict(n) for n in raw.get("networks") or ()),
     )
+
+
+def dialable(number: str, area_code: str | None) -> str:
+    """KP-7: a local landline number with its area code (0750-2256983), dialable from a mobile.
+    Numbers that already carry one (0…), mobiles (1…) and service numbers (12345) are kept."""
+    n = number.strip()
+    if area_code and re.fullmatch(r"[2-9]\d{6,7}", n):
+        return f"{area_code}-{n}"
+    return n
 
 
 CSV_LISTS = ("tags", "specialties", "services")
@@ -80,11 +93,12 @@ def load_reference_dir(data_dir: Path, city: str) -> ReferenceData:
     inst_file = read("institutions.json")
     institutions = tuple(institution_from_dict(r, city) for r in inst_file.get("institutions", []))
     agency_file = read("agencies.json")
+    area = agency_file.get("area_code")
     agencies = tuple(
         Agency(
             name=a["name"],
             city=city,
-            phones=tuple(Phone(p["number"], p.get("purpose")) for p in a.get("phones", [])),
+            phones=tuple(Phone(dialable(p["number"], area), p.get("purpose")) for p in a.get("phones", [])),
             hours=a.get("hours") or agency_file.get("hours"),
             town=a.get("town"),
             kind=a.get("kind"),

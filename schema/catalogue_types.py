@@ -61,6 +61,38 @@ class ServiceChannels:
     text: Optional[str]
 
 
+@strawberry.type(description="情形的一个选项：所需材料或办理时限因此不同。One option of a case: it changes the materials or the time limit.")
+class CaseOptionType:
+    code: str = strawberry.field(description="提交时在 details.case 中填写的代码。The code to give as details.case.")
+    text: str = strawberry.field(description="中文名称。The option in Chinese.")
+    text_en: str = strawberry.field(description="英文说明。The option in English.")
+    time_limit: TimeLimit = strawberry.field(description="该情形的办理时限。The time limit in this case.")
+    materials: list[str] = strawberry.field(description="该情形另需的材料。Materials this case adds.")
+
+
+@strawberry.type(description="“视情形而定”：申请时须选定一个情形（SC-3/SC-5）。A case the applicant must name: one option.")
+class ServiceCase:
+    question: str = strawberry.field(description="要回答的问题。What to say.")
+    question_en: str = strawberry.field(description="英文。In English.")
+    options: list[CaseOptionType] = strawberry.field(description="可选情形，选其一。The options, one to choose.")
+
+
+def _cases(i: c.ServiceItem) -> list[ServiceCase]:
+    from yibao.core.catalogue.cases import case_choice
+
+    choice = case_choice(i.code)
+    if choice is None:
+        return []
+    options = []
+    for o in choice.options:
+        limit = i.time_limit.for_case(o.time_limit_case)
+        options.append(CaseOptionType(
+            code=o.code, text=o.text, text_en=o.text_en,
+            time_limit=TimeLimit(kind=limit.kind, days=limit.days, text=limit.text),
+            materials=[n for m in i.materials if m.condition and m.condition.code == o.code for n in m.any_of]))
+    return [ServiceCase(question=choice.question, question_en=choice.question_en, options=options)]
+
+
 @strawberry.type(description="服务事项：广东省医保经办服务事项清单中的一项（SC-1）。One item of Guangdong's insurance service catalogue (SC-1).")
 class ServiceItem:
     code: str
@@ -83,6 +115,8 @@ class ServiceItem:
     evaluation: Optional[str] = strawberry.field(description="评价渠道 (好差评)")
     notes: list[str]
     local_rules: list[LocalRule]
+    cases: list[ServiceCase] = strawberry.field(
+        default_factory=list, description="须选定的情形（材料或时限因情形而异）。Cases to name when applying (SC-3/SC-5).")
     local_rules_note: Optional[str] = strawberry.field(
         description="全省清单注明部分地市按当地规定执行；按城市查询时由该市的版本给出具体规定。The province's note that "
                     "some cities follow local rules for this item; ask with `city` for that city's version.")
@@ -108,5 +142,6 @@ class ServiceItem:
             fee=i.fee, evaluation=i.evaluation, notes=list(i.notes),
             local_rules=[LocalRule(city=r.city, text=r.text, process_kind=r.process_kind, steps=list(r.steps))
                          for r in i.local_rules],
+            cases=_cases(i),
             local_rules_note=i.local_rules_note,
         )

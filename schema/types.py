@@ -178,6 +178,54 @@ class SubstitutionUsed:
     consequence: Optional[str]
 
 
+@strawberry.input(description="代办人：本人身份证号码及是否带齐授权委托书（SE-3）。The proxy: their own ID number and the letter.")
+class ProxyInput:
+    id_number: str = strawberry.field(description="代办人本人的身份证号码。The proxy's own ID number.")
+    authorization_letter: bool = strawberry.field(
+        default=False, description="是否提供授权委托书。Whether the letter of authorisation (授权委托书) was brought.")
+
+    def to_domain(self):
+        from yibao.core.proxies import Proxy
+
+        return Proxy(id_number=self.id_number, authorization_letter=self.authorization_letter)
+
+
+@strawberry.type(description="所交材料按目录名称的理解（ID-1）。A material as given and the catalogue name it was read as.")
+class MaterialUnderstood:
+    given: str = strawberry.field(description="申请人填写的名称。The name as given.")
+    understood_as: str = strawberry.field(description="理解为目录中的材料名称。The catalogue name it was read as.")
+
+
+@strawberry.type(description="申请的机构（代码、名称、镇街）。The institution a request names (code, name, town).")
+class RequestedInstitution:
+    code: str = strawberry.field(description="机构代码。12-character institution code.")
+    name: str = strawberry.field(description="机构名称。Institution name.")
+    town: Optional[str] = strawberry.field(description="所在镇街。Town or district.")
+
+
+@strawberry.type(description="待审核的选点申请（如广东政务服务网），按申请之日审核（SE-3）。"
+                             "A reviewed selection request (e.g. 广东政务服务网), judged as of the day applied (SE-3).")
+class SelectionRequest:
+    kind: SelectionKind = strawberry.field(description="选点类别。Selection kind.")
+    institution: RequestedInstitution = strawberry.field(description="申请选定的机构。The institution asked for.")
+    slot: Optional[str] = strawberry.field(description="申请之日所填的选点位。The slot it fills, as judged the day applied.")
+    replaces: Optional[strawberry.ID] = strawberry.field(description="要变更的选点记录。The selection it changes.")
+    applied_on: datetime.date = strawberry.field(description="申请之日：所有规则以此日为准。The day applied: every rule's day.")
+    status: str = strawberry.field(description="PENDING 待审核 / APPROVED 已通过 / REJECTED 不予通过 / WITHDRAWN 已撤回。"
+                                               "PENDING, APPROVED, REJECTED or WITHDRAWN.")
+    decided_on: Optional[datetime.date] = strawberry.field(description="审核或撤回之日。The day decided or withdrawn.")
+    reason: Optional[str] = strawberry.field(description="不予通过的原因。Why it was rejected.")
+
+    @classmethod
+    def from_domain(cls, r) -> "SelectionRequest":
+        return cls(
+            kind=r.kind, slot=r.slot, applied_on=r.applied_on, status=r.status.value, decided_on=r.decided_on,
+            reason=r.reason,
+            institution=RequestedInstitution(code=r.institution.code, name=r.institution.name, town=r.institution.town),
+            replaces=strawberry.ID(globalid.encode("Selection", r.replaces_id)) if r.replaces_id else None,
+        )
+
+
 @strawberry.type(description="申请: an application and its progress (SE-5, SC-3).")
 class Application(Node):
     item_code: str = strawberry.field(description="Catalogue item (seed 002), e.g. GD-22")
@@ -202,11 +250,23 @@ class Application(Node):
     async def service_item(self, info: Info) -> Optional[ServiceItem]:
         found = await info.context.platform.catalogue.item(self.item_code, self._city)
         return ServiceItem.from_domain(found) if found else None
+    materials_understood: list[MaterialUnderstood] = strawberry.field(
+        default_factory=list, description="哪些材料按同义名称理解（如社保卡→社会保障卡）。Synonyms read as catalogue names.")
+    by_proxy: bool = strawberry.field(default=False, description="是否由代办人办理（SE-3）。Made by a proxy (SE-3).")
+    selection_request: Optional[SelectionRequest] = strawberry.field(
+        default=None, description="待审核选点申请的类型化记录（SE-3）。The typed reviewed selection request behind it.")
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
+        request = a.reviewed_request
         selection = a.selection_id
+        from yibao.core.catalogue.synonyms import understood
+
         return cls(
+            materials_understood=[MaterialUnderstood(given=u.given, understood_as=u.understood_as)
+                                  for u in understood(a.materials)],
+            by_proxy=a.by_proxy,
+            selection_request=SelectionRequest.from_domain(request) if request is not None else None,
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
             calendar_fallback=a.calendar_fallback, overdue=a.overdue_on(today) if today else False,

@@ -192,4 +192,4 @@ async def test_zs6_portal_selection_is_an_application_whose_approval_creates_it(
     assert approved["application"]["status"] == "APPROVED" and approved["application"]["selectionId"]
     current = await zhongshan.selections(pid, on="2026-09-30")
     assert [(s["institution"]["code"], s["effectiveFrom"], s["application"]["id"]) for s in current] == [
-        (SHIQI_CENTRE, "2026-09-30", app["id"])]  # ZS-2 on the approval day
+        (SHIQI_CENTRE, "2026-09-29", app["id"])]  # ZS-2 on the day applied (SE-3), not the approval day

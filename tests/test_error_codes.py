@@ -162,7 +162,7 @@ async def test_kp4_outside_the_window_says_when_it_opens_and_whom_to_phone(kaipi
     refused = await select(kaiping, pid, "H44078300002", "2024-09-30")
     error = next(e for e in refused["errors"] if e["code"] == "OUTSIDE_CHANGE_WINDOW")
     assert error["nextPossibleOn"] == "2024-10-01"
-    assert error["phones"] == ["2256983", "2259876"]
+    assert error["phones"] == ["0750-2256983", "0750-2259876"]  # KP-7: dialable from a mobile
     assert error["pendingSelectionId"] is None and error["pendingSelection"] is None
 
 

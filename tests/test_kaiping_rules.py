@@ -127,13 +127,31 @@ async def test_kp4_a_first_choice_for_an_empty_slot_is_allowed_any_time(kaiping,
 
 
 async def both_in_a(kaiping, pid: str) -> tuple[dict, dict]:
-    """KP-5's legacy state, made under the 2022 rules: an employee with two A selections."""
-    await kaiping.register(pid, "EMPLOYEE", on="2022-10-05", since="2022-01-01")
-    one = (await kaiping.select(pid, A_CHANGSHA, on="2022-10-05"))["selection"]
-    two = (await kaiping.select(pid, A_SANBU, on="2022-10-05"))["selection"]
-    assert (one["slot"], two["slot"]) == ("GENERAL_1", "GENERAL_2")  # 2022: two of any level, both immediate
+    """KP-5's legacy state (seed 001 special case 1): an employee with two A selections from 2022,
+    imported as they were (KP-9: the 2022 rules are not public) and judged by the 2023 rules."""
+    payload = {"persons": [{
+        "idNumber": pid, "name": "旧规则参保人", "city": "jiangmen_kaiping",
+        "schemes": [{"scheme": "EMPLOYEE", "validFrom": "2022-01-01"}],
+        "selections": [
+            {"institutionCode": A_CHANGSHA, "slot": "GENERAL_1", "scheme": "EMPLOYEE", "effectiveFrom": "2022-10-05"},
+            {"institutionCode": A_SANBU, "slot": "GENERAL_2", "scheme": "EMPLOYEE", "effectiveFrom": "2022-10-05"},
+        ],
+    }]}
+    admin = Call(Actor(role=Role.ADMIN, subject="test"), today=date(2022, 12, 1))
+    assert await import_persons(kaiping.client.platform.db, kaiping.client.platform.plugins, admin, payload) == 1
+    held = {s["institution"]["code"]: s for s in await kaiping.selections(pid, on="2023-01-02")}
+    one, two = held[A_CHANGSHA], held[A_SANBU]
     assert one["effectiveTo"] == two["effectiveTo"] == "2099-12-31"
     return one, two
+
+
+async def test_kp9_no_2022_selection_is_made_through_the_api(kaiping, yibao_platform, new_id):
+    pid = new_id("440783")
+    await kaiping.register(pid, "EMPLOYEE", on="2022-10-05", since="2022-01-01")
+    rows = await counts(yibao_platform)
+    body = await kaiping.select(pid, A_CHANGSHA, on="2022-10-05")
+    assert codes(body) == ["INSTITUTION_NOT_ELIGIBLE"] and "2022年的普通门诊选点规定未公开" in body["errors"][0]["message"]
+    assert await counts(yibao_platform) == rows
 
 
 async def test_kp5_both_in_a_must_first_change_one_to_b(kaiping, yibao_platform, new_id):
@@ -145,8 +163,8 @@ async def test_kp5_both_in_a_must_first_change_one_to_b(kaiping, yibao_platform,
     assert "先将其中一家变更为二级或三级" in refused["errors"][0]["message"]
     assert "first change one of them to a group B" in refused["errors"][0]["messageEn"]
     assert await counts(yibao_platform) == rows and await snapshot(yibao_platform) == state
-    # a third selection is no way out either
-    assert codes(await kaiping.select(pid, B_CENTRAL, on="2023-10-09")) == ["SLOT_ORDER"]
+    # a third selection is no way out either: the person is asked which record it changes (KP-5)
+    assert codes(await kaiping.select(pid, B_CENTRAL, on="2023-10-09")) == ["REPLACEMENT_AMBIGUOUS"]
 
     to_b = (await kaiping.select(pid, B_CENTRAL, on="2023-10-09", replaces=one["id"]))["selection"]
     assert (to_b["slot"], to_b["effectiveFrom"]) == ("B", "2024-01-01")
@@ -272,7 +290,7 @@ async def test_kp7_agencies_with_phones_and_hours(yibao_client):
     assert len(agencies) == 17
     assert all(a["hours"] == "工作日上午8:30至12:00、下午14:30至17:30" for a in agencies)
     by_name = {a["name"]: a for a in agencies}
-    assert by_name["赤坎镇党群服务中心"]["phones"] == ["2627766", "2611036"]
+    assert by_name["赤坎镇党群服务中心"]["phones"] == ["0750-2627766", "0750-2611036"]  # KP-7: with the area code
     assert by_name["翠山湖公共服务中心"]["town"] == "翠山湖新区"
 
 

@@ -55,10 +55,10 @@ async def test_pagination_walks_every_institution_once(yibao_client):
 async def test_in3_kaiping_agencies_with_phones_and_hours(yibao_client):
     result = await yibao_client('{ agencies(city: "jiangmen_kaiping") { name phones hours town contacts { number purpose } } }')
     agencies = {a["name"]: a for a in result.data["agencies"]}
-    assert agencies["开平市医疗保障事业管理中心"]["phones"] == ["2256983", "2259876"]  # KP-7
+    assert agencies["开平市医疗保障事业管理中心"]["phones"] == ["0750-2256983", "0750-2259876"]  # KP-7, with the area code
     assert "8:30" in agencies["开平市医疗保障事业管理中心"]["hours"] and "17:30" in agencies["开平市医疗保障事业管理中心"]["hours"]
     tangkou = {c["number"]: c["purpose"] for c in agencies["塘口镇党群服务中心"]["contacts"]}
-    assert tangkou == {"2671063": "报销业务", "2676188": "参保业务"}
+    assert tangkou == {"0750-2671063": "报销业务", "0750-2676188": "参保业务"}
     assert len(agencies) == 17
 
 

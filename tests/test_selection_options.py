@@ -54,7 +54,7 @@ async def test_kaiping_resident_outside_the_window_sees_when_it_opens(kaiping, y
     assert slot["holder"]["id"] == held["id"] and slot["pendingChange"] is None
     assert (slot["canChangeNow"], slot["nextPossibleOn"], slot["effectiveFrom"]) == (False, "2024-10-01", None)
     assert [r["code"] for r in slot["reasons"]] == ["OUTSIDE_CHANGE_WINDOW"]  # KP-4, from the plugin itself
-    assert slot["reasons"][0]["phones"] == ["2256983", "2259876"]
+    assert slot["reasons"][0]["phones"] == ["0750-2256983", "0750-2259876"]  # KP-7: with the area code
     levels = {e["node"]["level"] for e in slot["institutions"]["edges"]}
     assert levels == {"LEVEL_1_OR_BELOW"}  # group A only (KP-3): the slot's own data
     assert slot["institutions"]["totalCount"] > 20

@@ -28,7 +28,7 @@ EXPECTED = {
     "institutions search": {"sqlite": 2, "postgresql": 2},  # the page and totalCount
     "coverage": {"sqlite": 3, "postgresql": 3},  # the person with selections, RF-5 filings, the candidates
     "first choice": {"sqlite": 11, "postgresql": 14},  # issue 9: one load statement after the lock
-    "change": {"sqlite": 14, "postgresql": 17},  # issue 9: as the first choice
+    "change": {"sqlite": 15, "postgresql": 18},  # as the first choice, plus the reviewed requests waiting (SE-3)
     "submitApplication": {"sqlite": 10, "postgresql": 11},  # GD-14 with 个人承诺书: one substitute row
 }
 

@@ -68,9 +68,15 @@ def due_date(limit: TimeLimit, submitted_on: date, *, online: bool, calendar: Wo
             )
         case TimeLimitKind.NATURAL_DAYS:
             assert days is not None
-            return DueDate(
-                submitted_on + timedelta(days=days), kind, days, False,
-                f"不超过{days}个自然日", f"within {days} calendar days",
-            )
+            # 民法典 第二百零三条: a period whose last day is a rest day ends on the next working day
+            end = submitted_on + timedelta(days=days)
+            last, zh, en = end, f"不超过{days}个自然日", f"within {days} calendar days"
+            while not calendar.is_working_day(end):
+                end += timedelta(days=1)
+            if end != last:
+                zh += f"（期限最后一日{last.isoformat()}为休息日，顺延至{end.isoformat()}）"
+                en += f" (the last day {last.isoformat()} is a rest day; extended to {end.isoformat()})"
+            years = calendar.weekday_fallback_years(last, end) if end != last else ()
+            return DueDate(end, kind, days, bool(years), zh, en)
         case _:
             return DueDate(None, kind, None, False, "未规定办理时限", "no time limit stated")

@@ -223,16 +223,18 @@ class Catalogue:
         object.__setattr__(self, "_by_code", MappingProxyType(by_code))
 
     def get(self, code: str) -> ServiceItem | None:
-        return self._by_code.get(code.strip())
+        return self._by_code.get(code.strip().upper())  # item codes are case-insensitive (gd-22)
 
     def items(self) -> tuple[ServiceItem, ...]:
         """Top-level items and sub-items, in code order (GD-01, GD-02, GD-02-1, …)."""
         return self.entries
 
     def search(self, term: str) -> tuple[ServiceItem, ...]:
-        """Items whose name contains `term` (whitespace ignored; an empty term matches all)."""
-        needle = "".join(term.split()).casefold()
-        return tuple(item for item in self.entries if needle in "".join(item.name.split()).casefold())
+        """Items matching what people type (core/catalogue/search.py): name, description, aliases,
+        in 汉字 or pinyin (whitespace ignored; an empty term matches all)."""
+        from .search import matches
+
+        return tuple(item for item in self.entries if matches(item, term))
 
     def with_override(self, item: ServiceItem) -> Catalogue:
         """A new catalogue with the item of the same code replaced (city overrides, SC-1)."""

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UserError
+from .synonyms import canonical
 from .items import CommonRules, Condition, MaterialRequirement, ServiceItem, load_common_rules
 
 IDENTITY_DOCUMENT = "有效身份证件"
@@ -139,7 +140,7 @@ def check_materials(
     if isinstance(provided, str) or isinstance(facts, str):
         raise TypeError("provided and facts are collections of names, not a single string")
     common = common or load_common_rules()
-    have = {normalize(name) for name in provided}
+    have = {normalize(canonical(name)) for name in provided}  # ID-1: 社保卡 is 社会保障卡 …
     identity = {normalize(doc) for doc in common.identity_documents}
     missing: list[MissingMaterial] = []
     substitutions: list[Substitution] = []

@@ -7,6 +7,7 @@ import enum
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,8 +24,10 @@ from ..storage.tables import (
     ApplicationEventRow,
     ApplicationRow,
     ApplicationSubstitutionRow,
+    InstitutionRow,
     PersonRow,
     RemoteFilingRow,
+    SelectionRequestRow,
     SelectionRow,
 )
 from .application_records import ReviewDecision, SelectionRequestDetails, SubstituteUsed
@@ -86,9 +89,15 @@ class Application:
     """The selection the request created (at once, or when a reviewer approved it)."""
     filing_id: int | None = None
     """The remote filing (异地就医备案) this application is for (RF-1)."""
+    by_proxy: bool = False
+    """SE-3: made by a 代办人 (their ID number is recorded with the application)."""
+    reviewed_request: Any = None
+    """The typed reviewed selection request behind it (selection_requests.ReviewedRequest), if any."""
 
     def overdue_on(self, day: date) -> bool:
-        return self.status in OPEN_STATUSES and self.due_date is not None and day > self.due_date
+        """SC-2: only an application waiting for the agency can be late; while it is RETURNED to the
+        applicant the clock stops (补正材料的时间不计入办理时限)."""
+        return self.status is ApplicationStatus.SUBMITTED and self.due_date is not None and day > self.due_date
 
 
 async def open_application(
@@ -97,12 +106,14 @@ async def open_application(
     due_note: str | None = None, calendar_fallback: bool = False, materials: list[str] | None = None,
     facts: list[str] | None = None, substitutions: list[SubstituteUsed] | None = None,
     idempotency_key: str | None = None, time_limit_case: str | None = None,
+    proxy_id_number: str | None = None,
 ) -> ApplicationRow:
     row = ApplicationRow(
         person_id=person_id, city=city, item_code=item_code, channel=channel.value,
         status=ApplicationStatus.SUBMITTED.value, submitted_on=call.today, due_date=due_date, due_note=due_note,
         calendar_fallback=calendar_fallback, details=selection_request.to_json() if selection_request else {},
         materials=materials or [], facts=facts or [], idempotency_key=idempotency_key, time_limit_case=time_limit_case,
+        proxy_id_number=proxy_id_number,
         created_at=datetime.now(UTC), created_by=call.actor.label,
     )
     session.add(row)
@@ -146,8 +157,10 @@ def _substitution(s: ApplicationSubstitutionRow) -> SubstituteUsed:
 
 
 def _domain(row: ApplicationRow, events: list[ApplicationEventRow], selection_id: int | None,
-            substitutions: list[ApplicationSubstitutionRow], filing_id: int | None = None) -> Application:
+            substitutions: list[ApplicationSubstitutionRow], filing_id: int | None = None,
+            reviewed: Any = None) -> Application:
     return Application(
+        reviewed_request=reviewed, by_proxy=row.proxy_id_number is not None or "proxy" in (row.facts or ()),
         id=row.id, person_id=row.person_id, city=row.city, item_code=row.item_code,
         channel=Channel(row.channel), status=ApplicationStatus(row.status), submitted_on=row.submitted_on,
         due_date=row.due_date, due_note=row.due_note, calendar_fallback=bool(row.calendar_fallback),
@@ -160,15 +173,21 @@ def _domain(row: ApplicationRow, events: list[ApplicationEventRow], selection_id
 
 
 async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Application]:
-    """Applications with their events, the selection each created and the substitutes used,
-    in three statements."""
+    """Applications with their events, the selection each created, the reviewed selection request
+    behind each, and the substitutes used, in three statements."""
     if not pks:
         return {}
-    rows = (await session.execute(
-        select(ApplicationRow, SelectionRow.id, RemoteFilingRow.id)
+    from .selection_requests import reviewed_from_row
+
+    found = (await session.execute(
+        select(ApplicationRow, SelectionRow.id, RemoteFilingRow.id, SelectionRequestRow, InstitutionRow)
         .outerjoin(SelectionRow, SelectionRow.application_id == ApplicationRow.id)
         .outerjoin(RemoteFilingRow, RemoteFilingRow.application_id == ApplicationRow.id)
+        .outerjoin(SelectionRequestRow, SelectionRequestRow.application_id == ApplicationRow.id)
+        .outerjoin(InstitutionRow, InstitutionRow.id == SelectionRequestRow.institution_id)
         .where(ApplicationRow.id.in_(pks)))).all()
+    rows = [(r, selection_id, filing_id) for r, selection_id, filing_id, _, _ in found]
+    requests = {r.id: reviewed_from_row(req, inst) for r, _, _, req, inst in found if req is not None}
     events = (await session.scalars(
         select(ApplicationEventRow).where(ApplicationEventRow.application_id.in_(pks)))).all()
     used = (await session.scalars(
@@ -179,7 +198,7 @@ async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Applicat
     subs: dict[int, list[ApplicationSubstitutionRow]] = {}
     for s in used:
         subs.setdefault(s.application_id, []).append(s)
-    return {r.id: _domain(r, by_app.get(r.id, []), selection_id, subs.get(r.id, []), filing_id)
+    return {r.id: _domain(r, by_app.get(r.id, []), selection_id, subs.get(r.id, []), filing_id, requests.get(r.id))
             for r, selection_id, filing_id in rows}
 
 
@@ -236,7 +255,7 @@ class Applications:
         if f.item_code:
             conditions.append(ApplicationRow.item_code == f.item_code)
         if f.overdue is not None:
-            late = (ApplicationRow.due_date < call.today) & ApplicationRow.status.in_([s.value for s in OPEN_STATUSES])
+            late = (ApplicationRow.due_date < call.today) & (ApplicationRow.status == ApplicationStatus.SUBMITTED.value)
             conditions.append(late if f.overdue else ~late | ApplicationRow.due_date.is_(None))
         after = after_id(request)
         async with self.db.read() as session:

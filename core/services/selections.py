@@ -7,7 +7,7 @@ only stores what the hooks answered, in one transaction, or nothing at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -31,10 +31,12 @@ from ..domain import (
 from ..errors import Refused, UserError, apply_overrides, flatten, not_found
 from ..events import ApplicationEventBus
 from ..periods import day_before
+from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import filing_store, mapping
+from . import selection_requests as reviewed
 from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
     SELECTION_ITEMS,
@@ -62,6 +64,8 @@ class SelectInput:
     channel: Channel
     replaces_selection_id: int | None = None
     idempotency_key: str | None = None
+    proxy: Proxy | None = None
+    """SE-3: the 代办人, when a proxy makes the request (at a window, say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +126,10 @@ class Selections:
             if plan.hooks.yibao_selection_needs_review(request=plan.request):
                 # e.g. ZS-6: 广东政务服务网 uploads a form that staff review; approval creates the selection
                 app = await self._open(session, call, plan, data, review=True)
+                await reviewed.record(session, call, plan.request, app)
                 return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
             app = await self._open(session, call, plan, data, review=False)
-            return await self._write(session, call, plan, app)
+            return await self._write(session, call, plan, app, idempotency_key=data.idempotency_key)
 
     # -- dry run (selectionOptions, selectInstitution(dryRun: true)) ---------------------------------
 
@@ -148,24 +153,22 @@ class Selections:
 
     @staticmethod
     def _starts(plan: _Plan) -> date:
-        """When the planned selection takes effect: the city decides (e.g. ZS-2/ZS-3, KP-4)."""
-        if plan.request.replaces is None:
-            return plan.hooks.yibao_first_choice_effective_date(request=plan.request)
-        return plan.hooks.yibao_change_effective_date(request=plan.request)
+        """When the planned selection takes effect: the city decides (e.g. ZS-2/ZS-3, KP-4), as
+        `_as_of_effect` asked it before the rules judged the request on that day."""
+        return plan.request.effective_on
 
-    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow,
-                             request: SelectionRequestDetails) -> Selection:
-        """A reviewer approves a selection application: the city's rules apply as of the approval day."""
-        data = SelectInput(
-            id_number=request.id_number, kind=request.kind, institution_code=request.institution_code,
-            channel=Channel(app.channel), replaces_selection_id=request.replaces_selection_id,
-        )
-        plan = await self._plan(session, call, data)
-        assert isinstance(plan, _Plan)
-        return (await self._write(session, call, plan, app, reviewed=True)).selection
+    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> bool:
+        """A reviewer approves a selection application (SE-3): the rules judge it as of the day the
+        person applied, against the person's records as they stand now. A request that has become
+        impossible (a newer choice, an ended record, a rule that now refuses it) is rejected with
+        its reason in the application's events. Returns False when there is no such request."""
+        return await reviewed.approve(self, session, call, app)
 
-    async def _plan(self, session: AsyncSession, call: Call, data: SelectInput) -> _Plan | SelectionResult:
-        """Load what the rules need and ask them; raises Refused with every reason at once."""
+    async def _plan(self, session: AsyncSession, call: Call, data: SelectInput, *,
+                    request_id: int | None = None) -> _Plan | SelectionResult:
+        """Load what the rules need and ask them; raises Refused with every reason at once.
+
+        `request_id`: the reviewed request being approved, left out of the pending ones."""
         # one statement: the person locked, with scheme periods and every selection (issue 9)
         loaded = await person_for_update(await Reader.of_session(session, self.db.sqlite), ids.normalize(data.id_number))
         found = (None, loaded.person) if loaded is not None else None
@@ -179,7 +182,7 @@ class Selections:
         if inst_row is None:
             errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
         if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
-            errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构现场办理的渠道应为 INSTITUTION",
+            errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构工作人员受理时，渠道应为“医疗机构现场办理”",
                                     "institution staff file requests with channel INSTITUTION", ("channel",)))
         if found is None:
             raise Refused(errors)
@@ -188,6 +191,9 @@ class Selections:
             repeat = await self._repeat(session, person.id, data.idempotency_key)
             if repeat is not None:
                 return repeat
+        if acts_as_proxy(call.actor.role, data.proxy):  # SE-3: the one proxy rule, as on submitApplication
+            item = await self.catalogue.item(SELECTION_ITEMS[data.kind], person.city)
+            errors += proxy_errors(item, data.proxy, person.id_number)  # type: ignore[arg-type]
         history = [s for s in loaded.selections or () if s.kind is data.kind]  # type: ignore[union-attr]
         replaces, structural = self._replaced(call, data, history)
         errors += structural
@@ -201,15 +207,39 @@ class Selections:
         request = SelectionRequest(
             person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
+            # SE-3: the requests waiting for review matter to a change (ZS-4, PENDING_CHANGE_EXISTS);
+            # SE-1: approved items only to 门特 (GD-20), so neither is read when no rule asks
+            pending=(await reviewed.pending(session, person.id, data.kind, exclude=request_id)
+                     if (replaces or implicit) is not None else ()),
+            approved_items=(await reviewed.approved_items(session, person.id)
+                            if data.kind is SelectionKind.SPECIAL_DISEASE else frozenset()),
             settings=self.plugins.settings(person.city),
         )
+        request = self._as_of_effect(hooks, request)
         errors += flatten(hooks.yibao_validate_selection(request=request))
         if errors:
             # A city silences or rewords default refusals in its own terms (yibao_refusal_overrides).
             errors = apply_overrides(errors, flatten(hooks.yibao_refusal_overrides(request=request)))
         if errors:
             raise Refused(_unique(errors))
-        return _Plan(person, inst, slot, request, hooks)
+        return _Plan(person, inst, request.slot, request, hooks)
+
+    @classmethod
+    def _as_of_effect(cls, hooks: Any, request: SelectionRequest) -> SelectionRequest:
+        """KP-3/KP-4: a request is judged by the rules in force on the day it takes effect: the
+        slots (and so eligibility) of that day's rule set, the scheme of that day."""
+        if request.replaces is None:
+            takes_effect = hooks.yibao_first_choice_effective_date(request=request)
+        else:
+            takes_effect = hooks.yibao_change_effective_date(request=request)
+        if takes_effect == request.today:
+            return replace(request, takes_effect=takes_effect)
+        ahead = replace(request, takes_effect=takes_effect)
+        slots = tuple(hooks.yibao_selection_slots(person=request.person, kind=request.kind, today=takes_effect) or ())
+        fitting = [s for s in slots if s.accepts(request.institution)]
+        kept = request.slot.key if request.slot else (request.replaces.slot if request.replaces else None)
+        slot = next((s for s in fitting if s.key == kept), fitting[0] if fitting else None)
+        return replace(ahead, slots=slots, slot=slot)
 
     async def _repeat(self, session: AsyncSession, person_id: int, key: str) -> SelectionResult | None:
         done = await session.scalar(select(SelectionRow).where(
@@ -236,6 +266,8 @@ class Selections:
             channel=data.channel, idempotency_key=data.idempotency_key if review else None,
             due_date=due.date if due else call.today, due_note=(due.note_zh or None) if due else None,
             calendar_fallback=due.fallback if due else False,
+            materials=proxy_materials(data.proxy), facts=["proxy"] if acts_as_proxy(call.actor.role, data.proxy) else [],
+            proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
             selection_request=SelectionRequestDetails(
                 id_number=plan.person.id_number, kind=data.kind, institution_code=plan.institution.code,
                 replaces_selection_id=data.replaces_selection_id, replaces=replaces.id if replaces else None,
@@ -243,17 +275,21 @@ class Selections:
         )
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
-                     reviewed: bool = False) -> SelectionResult:
+                     reviewed: bool = False, idempotency_key: str | None = None) -> SelectionResult:
+        """Store the decided request. For a reviewed one `plan.request.today` is the day applied
+        (the record's `created_on`, SE-3) and `call.today` the approval day of the events."""
         request = plan.request
         replaces = request.replaces
-        starts = self._starts(plan)
+        starts = request.effective_on
         row = SelectionRow(
             person_id=plan.person.id, kind=request.kind.value, slot=(plan.slot.key if plan.slot else request.kind.value),
             institution_id=plan.institution.id, scheme=(request.scheme.value if request.scheme else None),
             effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
-            created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
+            created_on=request.today, created_at=datetime.now(UTC), created_by=call.actor.label,
             replaces_id=replaces.id if replaces else None, application_id=app.id,
-            idempotency_key=None if reviewed else _idempotency_key(app),
+            idempotency_key=None if reviewed else idempotency_key,
+            # typed: the replaced record's end date before this change, restored if it is withdrawn
+            replaced_effective_to=replaces.effective_to if replaces else None,
         )
         session.add(row)
         await session.flush()
@@ -324,7 +360,7 @@ class Selections:
         holders = [s for s in history if fills(s) and s.status_on(today) is SelectionStatus.EFFECTIVE]
         if len(holders) > 1:
             return None, [UserError(
-                "REPLACEMENT_AMBIGUOUS", "该类别有多条生效选点，请指明要变更哪一条（replacesSelectionId）",
+                "REPLACEMENT_AMBIGUOUS", "该类别有多条生效的选点记录，请选择要变更的是哪一条",
                 "several selections fill this slot; name the one to change with replacesSelectionId",
                 ("replacesSelectionId",))]
         return (holders[0] if holders else None), []
@@ -404,11 +440,7 @@ class Selections:
 
     async def _restore_end(self, session: AsyncSession, call: Call, row: SelectionRow) -> None:
         old = await session.get(SelectionRow, row.replaces_id)
-        scheduled = await session.scalar(
-            select(SelectionEventRow).where(SelectionEventRow.selection_id == old.id,  # type: ignore[union-attr]
-                                            SelectionEventRow.event == "END_SCHEDULED")
-            .order_by(SelectionEventRow.id.desc()).limit(1))
-        restored = date.fromisoformat(scheduled.detail["previousEffectiveTo"]) if scheduled else OPEN_END
+        restored = row.replaced_effective_to or OPEN_END
         old.effective_to = restored  # type: ignore[union-attr]
         self._event(session, call, old.id, "END_RESTORED", None,  # type: ignore[union-attr]
                     {"effectiveTo": restored.isoformat(), "withdrawn": row.id})
@@ -454,12 +486,10 @@ class Selections:
         # The hook is asked even without a selection: a city may cover a person who need not
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        return await matching(self.db, list(filters or ())), []  # one statement
-
-
-def _idempotency_key(app: ApplicationRow) -> str | None:
-    request = SelectionRequestDetails.from_json(app.details)
-    return request.idempotency_key if request else None
+        found = await matching(self.db, list(filters or ()))  # one statement
+        # IN-1: an institution designated for nothing is never covered. (Filtering by the kind too
+        # would drop a city's settlement hospitals whose data lists no GENERAL_OUTPATIENT: open.)
+        return [i for i in found if i.services], []
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:

@@ -130,6 +130,8 @@ class ApplicationRow(Base):
     due_note: Mapped[str | None] = mapped_column(Text)
     calendar_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    proxy_id_number: Mapped[str | None] = mapped_column(String(32))
+    """SE-3: the 代办人's own ID number when a proxy made the request."""
     __table_args__ = (UniqueConstraint("person_id", "idempotency_key", name="uq_applications_person_idempotency"),)
 
 
@@ -184,7 +186,28 @@ class SelectionRow(Base):
     end_reason: Mapped[str | None] = mapped_column(Text)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    replaced_effective_to: Mapped[date | None] = mapped_column(Date)
+    """The end date the replaced record had before this change; restored if this one is withdrawn."""
     __table_args__ = (UniqueConstraint("person_id", "idempotency_key"),)
+
+
+class SelectionRequestRow(Base):
+    """A reviewed selection request (e.g. ZS-6 through 广东政务服务网), typed and linked to its
+    application: judged as of `applied_on` (SE-3), whenever staff decide."""
+
+    __tablename__ = "selection_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    slot: Mapped[str | None] = mapped_column(String(30))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id"))
+    applied_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    selection_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id"))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SelectionEventRow(Base):

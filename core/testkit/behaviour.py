@@ -49,6 +49,9 @@ REGISTER = """mutation($input: RegisterPersonInput!) {
 SELECT = """mutation($input: SelectInstitutionInput!) {
   selectInstitution(input: $input) {
     selection { id slot status effectiveFrom institution { code } } errors { code cityCode field message messageEn } } }"""
+RECOGNISE = """mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) {
+  application { id } errors { code } } }"""
+APPROVE = """mutation($input: ReviewApplicationInput!) { reviewApplication(input: $input) { errors { code } } }"""
 COVERAGE = """query($id: String!, $on: Date, $kind: SelectionKind) { coverage(idNumber: $id, on: $on, kind: $kind) { code } }"""
 
 
@@ -124,12 +127,36 @@ async def _register(run: _Run, label: str, scheme: Scheme, born: date) -> Person
         body = result.data["registerPerson"]
         run.refusals(f"{label}: registerPerson", body["errors"])
         if not body["errors"]:
+            await _precondition(run, label, id_number)
             return Person(id=0, id_number=id_number,
                           name="一致性测试", city=run.city, schemes=(SchemePeriod(scheme, run.on, tier=tier),),
                           insured_since=run.on)
         refusals += body["errors"]
     run.problems.append(f"{label}: registerPerson refused every tier: {[e['code'] for e in refusals]}")
     return None
+
+
+async def _precondition(run: _Run, label: str, id_number: str) -> None:
+    """SE-1: a 门特 choice needs a recognised special disease (seed 002 item 20), so the suite
+    records and approves one (GD-20) before choosing, as a qualified institution would."""
+    if run.kind is not SelectionKind.SPECIAL_DISEASE:
+        return
+    payload = {"idNumber": id_number, "serviceItemCode": "GD-20", "channel": "INSTITUTION",
+               "materials": ["有效身份证件", "《门诊特定病种待遇认定申请表》", "病历资料"]}
+    sent = await run.client(RECOGNISE, {"input": payload}, token=run.agency, today=run.on)
+    app = (sent.data or {}).get("submitApplication") or {}
+    if sent.errors or app.get("errors") or not app.get("application"):
+        run.problems.append(f"{label}: GD-20 recognition refused: {sent.errors or app.get('errors')}")
+        return
+    approved = await run.client(APPROVE, {"input": {"applicationId": app["application"]["id"], "decision": "APPROVE"}},
+                                token=run.agency, today=run.on)
+    if approved.errors or approved.data["reviewApplication"]["errors"]:
+        run.problems.append(f"{label}: GD-20 approval refused: {approved.errors or approved.data}")
+
+
+def _recognised(run: _Run) -> frozenset[str]:
+    """The items `_precondition` approved for every registered person."""
+    return frozenset({"GD-20"}) if run.kind is SelectionKind.SPECIAL_DISEASE else frozenset()
 
 
 def _candidates(run: _Run, person: Person, kind: SelectionKind, day: date) -> tuple[list[Slot], list[Institution]]:
@@ -203,7 +230,8 @@ async def _change(run: _Run, person: Person, current: Institution, selection: di
         others = [i for i in candidates if i.code != current.code and (slot is None or slot.accepts(i))]
         for target in others[:2]:
             request = SelectionRequest(person=person, kind=run.kind, institution=target, channel=Channel.WINDOW,
-                                       today=day, slot=slot, slots=tuple(slots), replaces=held, history=(held,))
+                                       today=day, slot=slot, slots=tuple(slots), replaces=held, history=(held,),
+                                       approved_items=_recognised(run))
             if _reasons(run, request):
                 continue
             body = await _select(run, person.id_number, target.code, day, replaces=selection["id"])

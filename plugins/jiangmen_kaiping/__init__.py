@@ -2,7 +2,7 @@
 
 Seeds 001 and 003; DOMAIN.md section 5 (KP-1..8). Where each rule lives:
   groups.py         KP-1 groups A / B / children's specialty
-  slots.py          KP-2 / KP-3 slots by scheme, 2022 and 2023
+  slots.py          KP-2 / KP-3 slots by scheme (2023; the 2022 rules are not public, KP-9)
   change_window.py  KP-4 the yearly change window
   rules.py          KP-4, KP-5 (slot order), KP-6 (old-scheme record) as hooks
   rule_sets.py      the dated 2022 and 2023 rule sets
@@ -27,6 +27,7 @@ from .rule_sets import RULES
 from .rules import (  # noqa: F401  (hook implementations)
     yibao_change_effective_date,
     yibao_first_choice_effective_date,
+    yibao_refusal_overrides,
     yibao_selection_slots,
     yibao_validate_selection,
 )

@@ -22,8 +22,8 @@ class KaipingRules:
 
 RULES_2022 = RuleSet(
     id="kaiping-2022", city=CITY, valid_from=None, valid_to=date(2022, 12, 31),
-    source="seed 001: 2022 年和 2023 年的普通门诊选点规定不一样",
-    rules=("KP-2022", "KP-4", "KP-6"),
+    source="seed 001: 2022 年和 2023 年的普通门诊选点规定不一样 (the 2022 rules are not public: records by import, KP-9)",
+    rules=("KP-4", "KP-6", "KP-9"),
 )
 RULES_2023 = RuleSet(
     id="kaiping-2023", city=CITY, valid_from=date(2023, 1, 1), valid_to=None,

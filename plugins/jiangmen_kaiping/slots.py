@@ -20,16 +20,18 @@ RESIDENT_2023 = (
     Slot("GENERAL", "一级及以下或儿童专科定点医疗机构", "level 1 or below, or a children's specialty institution",
          JIANGMEN, levels=L1, categories=(CHILDREN_HOSPITAL,), specialties=(CHILDREN,), rule="KP-3"),
 )
-
-# 2022 rules (before the A/B classification of 2023): an employee could hold two
-# general-outpatient selections of any level, which is how KP-5's "both in A" arises.
-# Reading: seed 001 states no 2022 resident rule beyond one selection; residents had one slot of
-# any level in Jiangmen.
-EMPLOYEE_2022 = (
-    Slot("GENERAL_1", "普通门诊定点（一）", "general outpatient (1)", JIANGMEN, rule="KP-2022"),
-    Slot("GENERAL_2", "普通门诊定点（二）", "general outpatient (2)", JIANGMEN, rule="KP-2022"),
+# KP-3 reading: the children's specialty option is for insured children (CHILD_AGE_LIMIT in
+# rules.py); an adult resident's one slot is level 1 or below. The slot keeps its key.
+RESIDENT_ADULT_2023 = (
+    Slot("GENERAL", "一级及以下定点医疗机构", "level 1 or below", JIANGMEN, levels=L1, rule="KP-3"),
 )
-RESIDENT_2022 = (Slot("GENERAL", "普通门诊定点", "general outpatient", JIANGMEN, rule="KP-2022"),)
+
+# 2022 rules: seed 001 says only that they differ from 2023's ("2022 年和 2023 年的普通门诊选点规定
+#不一样"); the 2022 classification is not public (KP-9) and no 2022 rule allowing "two of any
+# level" is stated (KP-5). So no 2022 slot is modelled: 2022 records arrive by import as they were
+# (`yibao persons import`), and the 2023 rules judge them from 2023-01-01.
+EMPLOYEE_2022: tuple[Slot, ...] = ()
+RESIDENT_2022: tuple[Slot, ...] = ()
 
 SLOTS = {
     "2022": {Scheme.EMPLOYEE: EMPLOYEE_2022, Scheme.RESIDENT: RESIDENT_2022},

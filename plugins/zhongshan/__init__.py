@@ -17,6 +17,7 @@ from .rules import (  # noqa: F401  (hook implementations)
     yibao_change_effective_date,
     yibao_coverage,
     yibao_first_choice_effective_date,
+    yibao_refusal_overrides,
     yibao_selection_needs_review,
     yibao_selection_slots,
     yibao_validate_selection,

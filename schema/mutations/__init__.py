@@ -2,7 +2,7 @@
 
 import strawberry
 
-from .applications import review_application, submit_application, supplement_application
+from .applications import review_application, submit_application, supplement_application, withdraw_application
 from .change_scheme import change_scheme
 from .filings import cancel_remote_filing, complete_remote_filing_materials, file_remote_treatment
 from .person_categories import record_person_category
@@ -24,3 +24,4 @@ class Mutation:
     file_remote_treatment = file_remote_treatment
     cancel_remote_filing = cancel_remote_filing
     complete_remote_filing_materials = complete_remote_filing_materials
+    withdraw_application = withdraw_application

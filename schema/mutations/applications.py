@@ -14,7 +14,7 @@ from yibao.core.services.application_records import SubmissionDetails
 from .. import globalid
 from ..context import ctx
 from ..permissions import AGENCY, SELECTORS
-from ..types import Application, Channel, UserError
+from ..types import Application, Channel, ProxyInput, UserError
 from .base import attempt
 
 
@@ -35,6 +35,8 @@ class SubmitApplicationInput:
         default=None, description='Free-form details; `facts` (e.g. ["proxy"]), `firstPayment: true` '
                                   "select conditional materials")
     idempotency_key: Optional[str] = None
+    proxy: Optional[ProxyInput] = strawberry.field(
+        default=None, description="代办人：本人身份证号及授权委托书（SE-3，SC-4）。The proxy: own ID number and the letter.")
 
 
 @strawberry.input
@@ -49,6 +51,11 @@ class ReviewApplicationInput:
 class SupplementApplicationInput:
     application_id: strawberry.ID
     materials: list[str]
+
+
+@strawberry.input(description="撤回尚未办结的申请。Withdraw an application still open.")
+class WithdrawApplicationInput:
+    application_id: strawberry.ID = strawberry.field(description="申请 id。The application's id.")
 
 
 @strawberry.type
@@ -69,6 +76,7 @@ async def submit_application(info: Info, input: SubmitApplicationInput) -> Appli
         id_number=input.id_number, service_item_code=input.service_item_code, channel=input.channel,
         materials=tuple(input.materials), details=SubmissionDetails.from_json(input.details if isinstance(input.details, dict) else None),
         idempotency_key=input.idempotency_key,
+        proxy=input.proxy.to_domain() if input.proxy else None,
     )))
     return _payload(c, app, errors)
 
@@ -88,4 +96,14 @@ async def supplement_application(info: Info, input: SupplementApplicationInput) 
     c = ctx(info)
     app, errors = await attempt(c.platform.application_flow.supplement(
         c.call, globalid.decode_int(input.application_id, "Application"), tuple(input.materials)))
+    return _payload(c, app, errors)
+
+
+@strawberry.mutation(permission_classes=SELECTORS,
+                     description="参保人撤回尚未办结的申请（如待审核的选点申请，SE-3）。"
+                                 "Withdraw an application still open, e.g. a reviewed selection request (SE-3).")
+async def withdraw_application(info: Info, input: WithdrawApplicationInput) -> ApplicationPayload:
+    c = ctx(info)
+    app, errors = await attempt(c.platform.application_flow.withdraw(
+        c.call, globalid.decode_int(input.application_id, "Application")))
     return _payload(c, app, errors)

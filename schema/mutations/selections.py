@@ -10,7 +10,7 @@ from yibao.core.services.selections import SelectInput, SelectionResult
 from .. import globalid
 from ..context import Context, ctx
 from ..permissions import AGENCY, SELECTORS
-from ..types import Application, Channel, Selection, SelectionKind, UserError
+from ..types import Application, Channel, ProxyInput, Selection, SelectionKind, UserError
 from ..selection_options import SelectionPreview
 from .base import attempt
 
@@ -25,6 +25,8 @@ class SelectInstitutionInput:
         default=None, description="The selection to change; when omitted the city's rules pick the slot")
     idempotency_key: Optional[str] = strawberry.field(
         default=None, description="Repeat a request safely: the same key returns the first answer")
+    proxy: Optional[ProxyInput] = strawberry.field(
+        default=None, description="代办人（如窗口代办）：本人身份证号及授权委托书（SE-3）。The proxy, e.g. at a window.")
     dry_run: Optional[bool] = strawberry.field(
         default=False, description="预演：执行相同的规则检查并在 preview 中给出结果，不写入任何数据。"
                                    "Dry run: the same checks, answered in `preview`, with nothing written.")
@@ -71,6 +73,7 @@ async def select_institution(info: Info, input: SelectInstitutionInput) -> Selec
     data = SelectInput(
         id_number=input.id_number, kind=input.kind, institution_code=input.institution_code, channel=input.channel,
         replaces_selection_id=replaces, idempotency_key=input.idempotency_key,
+        proxy=input.proxy.to_domain() if input.proxy else None,
     )
     if input.dry_run:
         preview, errors = await attempt(c.platform.selections.preview(c.call, data))
