@@ -26,7 +26,7 @@ async def test_0004_downgrades_and_upgrades(yibao_platform, zhongshan, new_id):
     await zhongshan.register(pid, on="2026-01-05")
     engine = yibao_platform.db.engine
     assert FILING_TABLES <= await _tables(engine)
-    await _migrate(engine, "downgrade", "-1")  # 0004 is the newest revision: only it goes
+    await _migrate(engine, "downgrade", "0008")  # to 0004's parent: 0005 (after it) and 0004 go
     remaining = await _tables(engine)
     assert not FILING_TABLES & remaining and {"persons", "applications", "selections"} <= remaining
     await _migrate(engine, "upgrade", "head")

@@ -26,9 +26,9 @@ EXPECTED = {
     "persons page": {"sqlite": 8, "postgresql": 8},
     "person with selections": {"sqlite": 7, "postgresql": 7},
     "institutions search": {"sqlite": 2, "postgresql": 2},  # the page and totalCount
-    "coverage": {"sqlite": 3, "postgresql": 3},  # the person with selections, RF-5 filings, the candidates
-    "first choice": {"sqlite": 11, "postgresql": 14},  # issue 9: one load statement after the lock
-    "change": {"sqlite": 15, "postgresql": 18},  # as the first choice, plus the reviewed requests waiting (SE-3)
+    "coverage": {"sqlite": 6, "postgresql": 6},  # person, periods, categories, selections, RF-5 filings, candidates
+    "first choice": {"sqlite": 14, "postgresql": 16},  # person (locked), periods, categories, selections, …
+    "change": {"sqlite": 18, "postgresql": 20},  # as the first choice, plus the reviewed requests waiting (SE-3)
     "submitApplication": {"sqlite": 10, "postgresql": 11},  # GD-14 with 个人承诺书: one substitute row
 }
 

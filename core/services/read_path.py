@@ -76,14 +76,3 @@ async def institutions_page(db: Database, plugins: PluginHost, q: reads.Institut
     return build_page(found, request, INSTITUTION_CURSOR, lambda i: i.code, count)
 
 
-async def matching(db: Database, filters: list[InstitutionFilter]) -> list[Institution]:
-    """Coverage filters (from the city's coverage hook) resolved in one statement."""
-    rows = await db.run_read(lambda reader: reads.institutions_matching(reader, filters))
-    return [i for i in rows if any(_accepts(f, i) for f in filters)]
-
-
-def _accepts(f: InstitutionFilter, inst: Institution) -> bool:
-    if inst.city != f.city:
-        return False
-    in_area = inst.town in f.towns and (inst.category in f.categories or any(t in f.tags for t in inst.tags))
-    return inst.code in f.codes or in_area

@@ -303,26 +303,3 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
 _MATCHING: dict[tuple[int, ...], Sql] = {}
 
 
-async def institutions_matching(reader: Reader, filters: Sequence[Any]) -> list[Institution]:
-    """Candidates for coverage filters (codes or towns of each filter's city), in one statement."""
-    used = [f for f in filters if f.codes or f.towns]
-    if not used:
-        return []
-    shape = tuple(x for f in used for x in (len(f.codes), len(f.towns)))
-    params: dict[str, Any] = {}
-    ors = []
-    for n, f in enumerate(used):
-        params[f"c{n}"] = f.city
-        parts = []
-        for kind, values in (("k", f.codes), ("t", f.towns)):
-            names = [f"{kind}{n}_{m}" for m in range(len(values))]
-            params.update(zip(names, values))
-            if names:
-                col = "i.code" if kind == "k" else "i.town"
-                parts.append(f"{col} IN ({', '.join(':' + x for x in names)})")
-        ors.append(f"(i.city = :c{n} AND ({' OR '.join(parts)}))")
-    sql = _MATCHING.get(shape)
-    if sql is None:
-        sql = _MATCHING[shape] = Sql(f"SELECT {INSTITUTION_COLUMNS}{INSTITUTION_LISTS} FROM institutions i "
-                                     f"WHERE {' OR '.join(ors)} ORDER BY i.code")
-    return [institution_from(r, 0, True, True) for r in await reader.fetch(sql, params)]

@@ -7,6 +7,7 @@ only stores what the hooks answered, in one transaction, or nothing at all.
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -46,11 +47,9 @@ from .applications import (
     load_many,
     open_application,
 )
-from ..storage.reader import Reader
 from .catalogue import ServiceCatalogue
 from .institutions import Institutions
-from .persons import Persons, load_person
-from .reads import person_for_update
+from .persons import Persons, load_person, selections_of
 
 SELECT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 END_ROLES = {Role.AGENCY}
@@ -169,9 +168,10 @@ class Selections:
         """Load what the rules need and ask them; raises Refused with every reason at once.
 
         `request_id`: the reviewed request being approved, left out of the pending ones."""
-        # one statement: the person locked, with scheme periods and every selection (issue 9)
-        loaded = await person_for_update(await Reader.of_session(session, self.db.sqlite), ids.normalize(data.id_number))
-        found = (None, loaded.person) if loaded is not None else None
+        # The person locked, with scheme periods and categories (the rules read them: SZ-4 students).
+        # Issue 9's one-statement load (reads.person_for_update) does not read categories or
+        # institution networks yet, so writes keep the full load until it does.
+        found = await load_person(session, data.id_number, lock=True)
         if found is not None:
             access.check_person_access(call.actor, found[1].city, found[1].id_number)
         inst_row = await session.scalar(
@@ -194,7 +194,7 @@ class Selections:
         if acts_as_proxy(call.actor.role, data.proxy):  # SE-3: the one proxy rule, as on submitApplication
             item = await self.catalogue.item(SELECTION_ITEMS[data.kind], person.city)
             errors += proxy_errors(item, data.proxy, person.id_number)  # type: ignore[arg-type]
-        history = [s for s in loaded.selections or () if s.kind is data.kind]  # type: ignore[union-attr]
+        history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
         replaces, structural = self._replaced(call, data, history)
         errors += structural
         if errors:
@@ -471,10 +471,8 @@ class Selections:
     async def coverage_explained(self, call: Call, id_number: str, kind: SelectionKind,
                                  on: date | None) -> tuple[list[Institution], list[UserError]]:
         """Coverage, and why it is empty when a rule takes it away (RF-5: a filing by commitment letter)."""
-        from .read_path import matching, person_record
-
         day = on or call.today
-        record = await person_record(self.db, call, id_number)  # one statement
+        record = await self.persons.get(call, id_number)  # with categories and institution networks
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
@@ -486,7 +484,7 @@ class Selections:
         # The hook is asked even without a selection: a city may cover a person who need not
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
-        found = await matching(self.db, list(filters or ()))  # one statement
+        found = await self.institutions.matching(list(filters or ()))  # one statement, every filter axis
         # IN-1: an institution designated for nothing is never covered. (Filtering by the kind too
         # would drop a city's settlement hospitals whose data lists no GENERAL_OUTPATIENT: open.)
         return [i for i in found if i.services], []

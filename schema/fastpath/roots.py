@@ -72,6 +72,9 @@ def persons(plan: FieldPlan) -> Root:
 def institutions(plan: FieldPlan) -> Root:
     from .objects import object_builder
 
+    if any(a.name.value == "network" for a in plan.node.arguments):
+        raise NotCovered("institutions(network:)")  # the network filter runs through the service
+
     build = object_builder(plan)
     gate = _gate(plan)
     node = next((n for e in plan.children if e.name == "edges" for n in e.children if n.name == "node"), None)
