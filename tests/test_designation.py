@@ -43,3 +43,14 @@ async def test_zs5_coverage_leaves_out_an_institution_designated_for_nothing(zho
     covered = {i["code"] for i in await zhongshan.coverage(pid, on="2026-03-02")}
     assert DESIGNATED["code"] in covered and SHIQI_CENTRE in covered
     assert UNDESIGNATED["code"] not in covered
+
+
+async def test_zs5_in1_coverage_for_a_kind_uses_only_institutions_designated_for_that_kind(zhongshan, imported, new_id):
+    # The PRENATAL-only station lies in the selected clinic's 镇街 and is a 社区卫生服务站, so the
+    # town filter alone would take it in: general-outpatient coverage must leave it out (IN-1).
+    pid = new_id()
+    await zhongshan.register(pid, on="2026-03-02")
+    await zhongshan.select(pid, SHIQI_CENTRE, on="2026-03-02")
+    covered = {i["code"] for i in await zhongshan.coverage(pid, on="2026-03-02")}
+    assert PRENATAL_ONLY["code"] not in covered
+    assert DESIGNATED["code"] in covered

@@ -485,9 +485,10 @@ class Selections:
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         found = await self.institutions.matching(list(filters or ()))  # one statement, every filter axis
-        # IN-1: an institution designated for nothing is never covered. (Filtering by the kind too
-        # would drop a city's settlement hospitals whose data lists no GENERAL_OUTPATIENT: open.)
-        return [i for i in found if i.services], []
+        # IN-1, ZS-5: coverage for a kind holds only institutions designated for that kind; the
+        # outpatient choice made with a remote filing is general outpatient at the destination (RF-4).
+        service = SelectionKind.GENERAL_OUTPATIENT if kind is SelectionKind.REMOTE else kind
+        return [i for i in found if service in i.services], []
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:

@@ -162,7 +162,11 @@ def _recognised(run: _Run) -> frozenset[str]:
 def _candidates(run: _Run, person: Person, kind: SelectionKind, day: date) -> tuple[list[Slot], list[Institution]]:
     slots = list(run.hooks.yibao_selection_slots(person=person, kind=kind, today=day) or ())
     # one institution per slot first, so every slot gets a chance before a second try of the first
-    per_slot = [[i for i in run.institutions if kind in i.services and s.accepts(i)] for s in slots]
+    # lowest level first: a slot that names hospitals by category may still refuse the higher
+    # levels in validation (e.g. a child's hospital of level 2 or below), and TRIES is small
+    levels = list(InstitutionLevel)
+    per_slot = [sorted((i for i in run.institutions if kind in i.services and s.accepts(i)),
+                       key=lambda i: levels.index(i.level)) for s in slots]
     ordered: list[Institution] = []
     for batch in itertools.zip_longest(*per_slot):
         ordered += [i for i in batch if i is not None and i not in ordered]
