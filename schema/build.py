@@ -4,10 +4,14 @@ import logging
 from collections.abc import Iterator
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql import FragmentDefinitionNode, GraphQLError
+from strawberry.extensions import SchemaExtension
 
 from yibao.core.errors import Refused, RequestError
+
+from .faults import classify, current_request_id
+from .prepare import Rejected, coerce_variables, check_limits, parse_document, pick_operation, validate_document
+from .limits import measure
 
 from .mutations import Mutation
 from .queries import Query
@@ -28,22 +32,77 @@ class ErrorCodes(SchemaExtension):
         result.errors = [_coded(e) for e in result.errors]
 
 
+class Prepared(SchemaExtension):
+    """Use the operation the HTTP transport already prepared (schema/prepare.py); on other paths
+    (WebSocket) prepare it here, so both refuse the same mistakes and limits with the same codes."""
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        prepared = getattr(ec.context, "prepared", None)
+        if prepared is not None and prepared.query == ec.query:
+            ec.graphql_document = prepared.document
+        elif ec.query is not None:
+            limits = getattr(ec.context, "limits", None)
+            try:
+                ec.graphql_document = parse_document(ec.query, limits)
+            except Rejected:
+                raise  # strawberry reports it as one error; ErrorCodes codes it from the Rejected
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        ec = self.execution_context
+        prepared = getattr(ec.context, "prepared", None)
+        if prepared is not None and prepared.document is ec.graphql_document:
+            ec.pre_execution_errors = []
+        else:
+            ec.pre_execution_errors = _prepare_here(ec)
+        yield
+
+
+def _prepare_here(ec) -> list[GraphQLError]:  # type: ignore[no-untyped-def]
+    context = ec.context
+    gschema = ec.schema._schema
+    policy = context.policy()
+    try:
+        validate_document(gschema, ec.graphql_document, policy)
+        operation = pick_operation(ec.graphql_document, ec.provided_operation_name)
+        coerced = coerce_variables(gschema, operation, ec.variables or {}, policy)
+        fragments = {d.name.value: d for d in ec.graphql_document.definitions if isinstance(d, FragmentDefinitionNode)}
+        check_limits(measure(gschema, fragments, operation, coerced), context.limits)
+    except Rejected as rejected:
+        return rejected_errors(rejected)
+    return []
+
+
+def rejected_errors(rejected: Rejected) -> list[GraphQLError]:
+    """The GraphQL errors a refusal reports: graphql-core's own (with positions) or one of ours, coded."""
+    if rejected.errors:
+        return [_coded(GraphQLError(e.message, nodes=e.nodes, source=e.source, positions=e.positions,
+                                    original_error=rejected)) for e in rejected.errors]
+    return [_coded(GraphQLError(rejected.message_en, original_error=rejected))]
+
+
 def _coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if error.extensions and "code" in error.extensions:
         return error
-    if isinstance(original, RequestError):
-        ext = {"code": original.code, "message": original.message, "messageEn": original.message_en}
-        message = original.message_en
+    known = classify(original) if not isinstance(original, Refused) else None
+    if isinstance(known, Rejected) and known.errors:
+        ext = {"code": known.code, "message": known.message, "messageEn": known.message_en, **known.facts}
+        message = error.message  # graphql-core's own words point at the mistake
+    elif known is not None:
+        ext = {"code": known.code, "message": known.message, "messageEn": known.message_en, **known.facts}
+        message = known.message_en
     elif isinstance(original, Refused):
         first = original.errors[0]
         ext = {"code": first.code, "message": first.message, "messageEn": first.message_en}
         message = first.message_en
-    elif original is None:
+    elif original is None and error.path is None:
         ext = {"code": "GRAPHQL_VALIDATION_FAILED"}
         message = error.message
-    else:
-        ext = {"code": "INTERNAL_ERROR"}
+    else:  # a bug: logged once by process_errors with this id
+        ext = {"code": "INTERNAL_ERROR", "message": "内部错误", "messageEn": "internal error",
+               "correlationId": current_request_id()}
         message = "internal error / 内部错误"
     return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
                         path=error.path, original_error=original, extensions=ext)
@@ -51,10 +110,21 @@ def _coded(error: GraphQLError) -> GraphQLError:
 
 class YibaoSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
-        # Coded errors are answers, not faults: log only what ErrorCodes could not classify.
+        # Coded errors are answers, not faults: log once what is neither coded nor an outage (a bug),
+        # with the correlation id the response carries. This runs before ErrorCodes attaches codes.
         for error in errors:
-            if (error.extensions or {}).get("code") == "INTERNAL_ERROR":
-                log.error("internal error: %s", error.message, exc_info=error.original_error)
+            if is_bug(error):
+                log.error("internal error [%s] at %s: %s", current_request_id(), error.path, error.message,
+                          exc_info=error.original_error)
+
+
+def is_bug(error: GraphQLError) -> bool:
+    if (error.extensions or {}).get("code") not in (None, "INTERNAL_ERROR"):
+        return False
+    original = error.original_error
+    if isinstance(original, Refused) or classify(original) is not None:
+        return False
+    return original is not None or error.path is not None
 
 
 schema = YibaoSchema(
@@ -62,5 +132,5 @@ schema = YibaoSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[City, Institution, Agency, Person, Selection, Application],
-    extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), ErrorCodes],
+    extensions=[Prepared, ErrorCodes],
 )

@@ -39,7 +39,7 @@ class Database:
         if self.sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=5)  # exhausted: 503 after 5 s, not 30
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.sqlite:
             _sqlite_transactions(self.engine)
