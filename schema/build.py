@@ -4,7 +4,7 @@ import logging
 from collections.abc import Iterator
 
 import strawberry
-from graphql import FragmentDefinitionNode, GraphQLError
+from graphql import FragmentDefinitionNode, GraphQLError, GraphQLSyntaxError, parse
 from strawberry.extensions import SchemaExtension
 
 from yibao.core.errors import Refused, RequestError
@@ -31,6 +31,12 @@ class ErrorCodes(SchemaExtension):
             return
         result.errors = [_coded(e) for e in result.errors]
 
+    def on_stream_result(self, result) -> None:  # type: ignore[no-untyped-def]
+        """WebSocket results are sent before on_operation ends: code their errors here."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [_coded(e) for e in errors]
+
 
 class Prepared(SchemaExtension):
     """Use the operation the HTTP transport already prepared (schema/prepare.py); on other paths
@@ -42,21 +48,28 @@ class Prepared(SchemaExtension):
         if prepared is not None and prepared.query == ec.query:
             ec.graphql_document = prepared.document
         elif ec.query is not None:
-            limits = getattr(ec.context, "limits", None)
             try:
-                ec.graphql_document = parse_document(ec.query, limits)
-            except Rejected:
-                raise  # strawberry reports it as one error; ErrorCodes codes it from the Rejected
+                ec.graphql_document = parse_document(ec.query, ec.context.limits)
+            except Rejected as rejected:
+                # Reported by on_validate: strawberry's own error path for a parse failure has no code.
+                self.rejected = rejected
+                ec.graphql_document = _PLACEHOLDER
         yield
 
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         prepared = getattr(ec.context, "prepared", None)
-        if prepared is not None and prepared.document is ec.graphql_document:
+        rejected = getattr(self, "rejected", None)
+        if rejected is not None:
+            ec.pre_execution_errors = rejected_errors(rejected)
+        elif prepared is not None and prepared.document is ec.graphql_document:
             ec.pre_execution_errors = []
         else:
             ec.pre_execution_errors = _prepare_here(ec)
         yield
+
+
+_PLACEHOLDER = parse("query { __typename }")  # stands in for a document that did not parse; never executed
 
 
 def _prepare_here(ec) -> list[GraphQLError]:  # type: ignore[no-untyped-def]
@@ -97,6 +110,9 @@ def _coded(error: GraphQLError) -> GraphQLError:
         first = original.errors[0]
         ext = {"code": first.code, "message": first.message, "messageEn": first.message_en}
         message = first.message_en
+    elif isinstance(error, GraphQLSyntaxError):
+        ext = {"code": "GRAPHQL_PARSE_FAILED"}
+        message = error.message
     elif original is None and error.path is None:
         ext = {"code": "GRAPHQL_VALIDATION_FAILED"}
         message = error.message

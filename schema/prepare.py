@@ -97,7 +97,7 @@ def parse_document(query: str, limits: Limits) -> DocumentNode:
     parsed = _parse(query, limits.max_tokens)
     if isinstance(parsed, DocumentNode):
         return parsed
-    if "token limit" in parsed.message:
+    if "tokens. Parsing aborted" in parsed.message:
         raise Rejected("TOO_MANY_TOKENS", f"查询文本过长：最多 {limits.max_tokens} 个词法单元",
                        f"the document has more than {limits.max_tokens} tokens",
                        facts={"limit": limits.max_tokens})
