@@ -19,6 +19,19 @@ from .domain import (
 from .errors import UserError
 from .hookspecs import hookimpl
 
+REFUSAL_CODES: dict[str, str] = {
+    "USE_REMOTE_FILING": "RF-4: a REMOTE choice is made together with a remote-treatment filing",
+    "NOT_INSURED": "the person has no scheme in force on the request day",
+    "INSTITUTION_OTHER_CITY": "the institution belongs to another city than the person's",
+    "INSTITUTION_NOT_ELIGIBLE": "the institution does not offer the kind, or fits none of the person's slots "
+                                "(the message lists the slots' labels)",
+    "PENDING_CHANGE_EXISTS": "the record being changed already has a pending change",
+    "SAME_INSTITUTION": "the change names the institution already selected",
+}
+"""Every code `yibao_validate_selection` of the defaults refuses with, and when (docs/plugins.md).
+
+A city may silence or reword any of them with `yibao_refusal_overrides`."""
+
 KIND_ZH = {
     SelectionKind.GENERAL_OUTPATIENT: "普通门诊",
     SelectionKind.SPECIAL_DISEASE: "门特",
@@ -72,7 +85,7 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
                 f"已有一项待生效的变更（{pending[0].effective_from.isoformat()}起），请先撤回再重新变更",
                 f"a change is already pending (from {pending[0].effective_from.isoformat()}); "
                 "withdraw it before changing again",
-                ("replacesSelectionId",)))
+                ("replacesSelectionId",), pending_selection_id=pending[0].id))
         if request.replaces.institution.code == inst.code:
             errors.append(UserError(
                 "SAME_INSTITUTION", "变更后的机构与当前选点相同",

@@ -193,8 +193,8 @@ class Slot:
     """One selection slot a person has for a kind, with which institutions fit it (data, not code).
 
     An institution fits when it lies in `region` (a GB/T 2260 prefix) and matches any of the
-    accepted levels, categories or specialties (an empty tuple accepts nothing on that axis;
-    when all three are empty every institution of the region fits).
+    accepted levels, categories, specialties or institution codes (an empty tuple accepts nothing
+    on that axis; when all are empty every institution of the region fits).
     """
 
     key: str
@@ -205,14 +205,17 @@ class Slot:
     categories: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
     rule: str = ""
+    codes: tuple[str, ...] = ()
+    """Institutions named by code (IN-1), e.g. a city's list of designated 社康 for a slot."""
 
     def accepts(self, inst: Institution) -> bool:
         if not inst.division_code.startswith(self.region):
             return False
-        if not (self.levels or self.categories or self.specialties):
+        if not (self.levels or self.categories or self.specialties or self.codes):
             return True
         return (
-            inst.level in self.levels
+            inst.code in self.codes
+            or inst.level in self.levels
             or inst.category in self.categories
             or any(s in self.specialties for s in inst.specialties)
         )

@@ -97,7 +97,7 @@ class ApplicationEventBus:
                 try:
                     await self._connect()
                 except Exception as exc:  # the database is still down: try again, more slowly
-                    log.info("LISTEN reconnect failed (%s); retrying in %.1fs", type(exc).__name__, delay)
+                    log.warning("LISTEN reconnect failed (%s); retrying in %.1fs", type(exc).__name__, delay)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5.0)
             delay = 0.2

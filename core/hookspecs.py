@@ -12,6 +12,8 @@ A request about a person or an institution calls only that city's plugin plus th
 Hooks receive `today` from the request's clock and never call date.today().
 
 A city plugin is a module (or object) registered under the entry-point group `yibao.cities`.
+docs/plugins.md is generated from these docstrings (`yibao docs hooks --write docs/plugins.md`);
+tests/test_docs.py fails when a hook is missing there or has no test named `test_hook_<hook>`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .domain import (
     SelectionRequest,
     Slot,
 )
-from .errors import UserError
+from .errors import RefusalOverride, UserError
 from .rulesets import RuleSet
 
 if TYPE_CHECKING:
@@ -50,17 +52,49 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec
 def yibao_city() -> CityInfo:
-    """The city this plugin serves (contributes; called once at start-up on every plugin)."""
+    """The city this plugin serves (contributes; called once at start-up on every plugin).
+
+    Every city plugin must implement it; two plugins naming one city code fail at start-up.
+    `division_code` is the city's GB/T 2260 code (6 digits).
+
+    Example:
+
+        @hookimpl
+        def yibao_city():
+            return CityInfo(code="foshan", name="佛山市", division_code="440600")
+    """
 
 
 @hookspec(firstresult=True)
 def yibao_reference_data() -> ReferenceData:
-    """The city's towns, institutions and agencies as shipped with the plugin (decides)."""
+    """The city's towns, institutions and agencies as shipped with the plugin (decides).
+
+    Loaded into the database at start-up whenever it changed. An institution shipped before and
+    missing now is marked withdrawn (kept with its history, refused for new selections).
+    `load_reference_dir(path, city)` reads the JSON files described under "Data formats".
+
+    Example:
+
+        @hookimpl
+        def yibao_reference_data():
+            return load_reference_dir(Path(__file__).with_name("data"), "foshan")
+    """
 
 
 @hookspec
 def yibao_rule_sets() -> list[RuleSet]:
-    """The dated rule sets this plugin applies, for display in `plugins` (contributes)."""
+    """The dated rule sets this plugin applies, for display in `plugins` (contributes).
+
+    Each RuleSet names its city, the dates it applies to (None: open), its source and the rule
+    ids it implements. `Dated([(rule_set, impl), ...]).on(day)` picks the one in force.
+
+    Example:
+
+        @hookimpl
+        def yibao_rule_sets():
+            return [RuleSet(id="foshan-2026", city="foshan", valid_from=date(2026, 1, 1),
+                            valid_to=None, source="佛山市医保局 2026 年通知", rules=("FS-1",))]
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +104,20 @@ def yibao_rule_sets() -> list[RuleSet]:
 
 @hookspec
 def yibao_validate_person(person: PersonInput) -> list[UserError]:
-    """Reasons to refuse registering a person or changing their scheme (contributes)."""
+    """Reasons to refuse registering a person or changing their scheme (contributes).
+
+    `person` is the request (city, ID number, scheme, tier, effective date, today, and the
+    existing Person for a scheme change). Return [] to accept; every plugin's reasons are
+    returned together.
+
+    Example:
+
+        @hookimpl
+        def yibao_validate_person(person):
+            if person.scheme is Scheme.RESIDENT and person.tier is None:
+                return [UserError("TIER_REQUIRED", "居民医保须选择档次", "residents choose a tier", ("tier",))]
+            return []
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,38 +127,135 @@ def yibao_validate_person(person: PersonInput) -> list[UserError]:
 
 @hookspec(firstresult=True)
 def yibao_selection_slots(person: Person, kind: SelectionKind, today: date) -> list[Slot]:
-    """The slots the person has for this kind on `today`, in order (decides)."""
+    """The slots the person has for this kind on `today`, in order (decides).
+
+    A Slot says which institutions fit it, as data: a region prefix and levels, categories,
+    specialties or institution codes (`Slot.codes`). Return None to leave a kind to the
+    defaults (one slot per kind, any institution of the city).
+
+    Example:
+
+        @hookimpl
+        def yibao_selection_slots(person, kind, today):
+            if kind is SelectionKind.GENERAL_OUTPATIENT:
+                return [Slot("COMMUNITY", "社区门诊", "community outpatient", "4406",
+                             categories=("社区卫生服务中心",), codes=("H44060000001",))]
+            return None
+    """
 
 
 @hookspec
 def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
-    """Every reason to refuse this selection request (contributes; all reasons at once, SE-4)."""
+    """Every reason to refuse this selection request (contributes; all reasons at once, SE-4).
+
+    The province defaults refuse with their own codes (see "Province defaults"); a city adds its
+    reasons here and replaces or silences a default one with `yibao_refusal_overrides`.
+
+    Example:
+
+        @hookimpl
+        def yibao_validate_selection(request):
+            if request.is_change and request.today.month != 12:
+                return [UserError("OUTSIDE_CHANGE_WINDOW", "只能在12月变更", "changes only in December",
+                                  ("institutionCode",))]
+            return []
+    """
+
+
+@hookspec
+def yibao_refusal_overrides(request: SelectionRequest) -> list[RefusalOverride]:
+    """Which province-default refusals of this request the city silences or words itself (contributes).
+
+    Each RefusalOverride names a refusal code of the defaults (`defaults.REFUSAL_CODES`); when
+    the request is refused with that code, the core drops those reasons and, when given, adds the
+    city's `replacement` (its own code and message) once. Overrides for codes the request was not
+    refused with change nothing, so a city may return them unconditionally.
+
+    Example:
+
+        @hookimpl
+        def yibao_refusal_overrides(request):
+            return [RefusalOverride("INSTITUTION_NOT_ELIGIBLE", UserError(
+                "NOT_IN_HEALTH_GROUP", "该机构不属于您所在的医共体", "not in your health group",
+                ("institutionCode",)))]
+    """
 
 
 @hookspec(firstresult=True)
 def yibao_first_choice_effective_date(request: SelectionRequest) -> date:
-    """When a first choice for an empty slot takes effect (decides)."""
+    """When a first choice for an empty slot takes effect (decides).
+
+    Never earlier than `request.today`; the defaults answer `request.today`.
+
+    Example:
+
+        @hookimpl
+        def yibao_first_choice_effective_date(request):
+            return request.today
+    """
 
 
 @hookspec(firstresult=True)
 def yibao_change_effective_date(request: SelectionRequest) -> date:
-    """When a change of an existing selection takes effect (decides)."""
+    """When a change of an existing selection takes effect (decides).
+
+    The replaced record ends the day before. Never earlier than `request.today`; the defaults
+    answer `request.today`.
+
+    Example:
+
+        @hookimpl
+        def yibao_change_effective_date(request):
+            return first_of_next_month(request.today)
+    """
 
 
 @hookspec(firstresult=True)
 def yibao_selection_needs_review(request: SelectionRequest) -> bool:
-    """Whether the request waits for staff review (an application) instead of taking effect (decides)."""
+    """Whether the request waits for staff review (an application) instead of taking effect (decides).
+
+    The defaults answer False. An approved application creates the selection, judged again on
+    the approval day.
+
+    Example:
+
+        @hookimpl
+        def yibao_selection_needs_review(request):
+            return request.channel is Channel.GD_GOV_PORTAL
+    """
 
 
 @hookspec
 def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserError]:
-    """Reasons to refuse withdrawing a pending change (contributes)."""
+    """Reasons to refuse withdrawing a pending change (contributes).
+
+    The core already refuses a selection that is not pending (`NOT_PENDING`).
+
+    Example:
+
+        @hookimpl
+        def yibao_validate_withdrawal(selection, today):
+            if (selection.effective_from - today).days < 3:
+                return [UserError("TOO_LATE", "生效前3日内不能撤回", "too close to taking effect", ("selectionId",))]
+            return []
+    """
 
 
 @hookspec(firstresult=True)
 def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selection], on: date) -> list[InstitutionFilter]:
     """Where the person may be treated under `kind` on `on`, given the selections effective
-    that day, as institution filters the core resolves (decides)."""
+    that day, as institution filters the core resolves (decides).
+
+    The defaults cover the selected institutions themselves.
+
+    Example:
+
+        @hookimpl
+        def yibao_coverage(person, kind, selections, on):
+            towns = tuple({s.institution.town for s in selections if s.institution.town})
+            return [InstitutionFilter(city="foshan", codes=tuple(s.institution.code for s in selections),
+                                      towns=towns, categories=("社区卫生服务站",))]
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,4 +265,15 @@ def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selecti
 
 @hookspec
 def yibao_service_item(item: ServiceItem) -> ServiceItem:
-    """The city's version of a catalogue item, e.g. Shenzhen's local rules (adjusts)."""
+    """The city's version of a catalogue item, e.g. Shenzhen's local rules (adjusts).
+
+    Return the item (changed with `dataclasses.replace`) or None to leave it as it is.
+
+    Example:
+
+        @hookimpl
+        def yibao_service_item(item):
+            if item.code == "GD-22":
+                return replace(item, notes=item.notes + ("佛山：可在粤医保办理",))
+            return item
+    """

@@ -1,33 +1,36 @@
-"""The running platform: database, plugins, clock, secret, and the services built on them."""
+"""The composition root of the core: settings, and the services built from the database, the
+plugin host and each other, each given exactly what it uses in its constructor.
+
+Nothing under core/services imports this module; it imports them (one direction, no circle).
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
 
-from .auth import Actor, resolve_secret
+from .auth import resolve_secret
+from .call import Call
 from .clock import Clock
+from .events import ApplicationEventBus
 from .plugins import PluginHost
-from .services.catalogue import sync_catalogue
+from .services.application_flow import ApplicationFlow
+from .services.applications import Applications
+from .services.catalogue import ServiceCatalogue, sync_catalogue
+from .services.institutions import Institutions
+from .services.persons import Persons
 from .services.reference import sync_reference_data
+from .services.selections import Selections
 from .storage.database import DEFAULT_URL, Database
 from .storage.migrate import upgrade
 
+__all__ = ["Call", "ConfigurationError", "Platform", "Settings"]
 
 MIN_SECRET_BYTES = 32
 
 
 class ConfigurationError(Exception):
     """The server refuses to start with this configuration (said in one line, no traceback)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One request's actor and business date, handed to every service method."""
-
-    actor: Actor
-    today: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +58,9 @@ class Settings:
 
 
 class Platform:
-    def __init__(self, settings: Settings, plugins: PluginHost | None = None, clock: Clock | None = None):
-        from .events import ApplicationEventBus
-        from .services.application_flow import ApplicationFlow
-        from .services.applications import Applications
-        from .services.catalogue import ServiceCatalogue
-        from .services.institutions import Institutions
-        from .services.persons import Persons
-        from .services.selections import Selections
+    """The running platform: the services wired together once, started and stopped as one."""
 
+    def __init__(self, settings: Settings, plugins: PluginHost | None = None, clock: Clock | None = None):
         self.settings = settings
         self.db = Database(settings.database_url)
         self.plugins = plugins or PluginHost.load()
@@ -72,13 +69,13 @@ class Platform:
         if settings.production and len((settings.secret or "").encode()) < MIN_SECRET_BYTES:
             raise ConfigurationError(f"YIBAO_ENV=production needs YIBAO_SECRET of at least {MIN_SECRET_BYTES} bytes "
                                      f"(got {len((settings.secret or '').encode())})")
-        self.institutions = Institutions(self)
-        self.persons = Persons(self)
-        self.selections = Selections(self)
-        self.applications = Applications(self)
-        self.application_flow = ApplicationFlow(self)
-        self.catalogue = ServiceCatalogue(self)
         self.events = ApplicationEventBus(self.db)
+        self.institutions = Institutions(self.db, self.plugins)
+        self.persons = Persons(self.db, self.plugins)
+        self.catalogue = ServiceCatalogue(self.db, self.plugins)
+        self.applications = Applications(self.db, self.events)
+        self.selections = Selections(self.db, self.plugins, self.catalogue, self.events, self.persons, self.institutions)
+        self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
         """Create and migrate the database, then load the cities' reference data if it changed."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
 from . import defaults, hookspecs
+from .cityhooks import CityHookCalls
 from .domain import CityInfo
+from .errors import BadArgument
 from .rulesets import RuleSet
 
 ENTRY_POINT_GROUP = "yibao.cities"
@@ -35,7 +37,10 @@ class PluginInfo:
 
 
 class CityHooks:
-    """The hooks of one city: its plugin plus the defaults, as `hooks.yibao_…(**kwargs)`."""
+    """The hooks of one city: its plugin plus the defaults, as `hooks.yibao_…(**kwargs)`.
+
+    Typed as core.cityhooks.CityHookCalls where it is handed out (PluginHost.city).
+    """
 
     def __init__(self, pm: pluggy.PluginManager, remove: list[object]):
         self._pm = pm
@@ -77,23 +82,40 @@ class PluginHost:
 
     # -- dispatch ---------------------------------------------------------------------------
 
-    def city(self, code: str) -> CityHooks:
+    def city(self, code: str) -> CityHookCalls:
         try:
-            return self._hooks[code]
+            return cast(CityHookCalls, self._hooks[code])
         except KeyError:
             raise LookupError(code) from None
 
     def adjust(self, city: str, hook: str, value_name: str, value: Any, **kwargs: Any) -> Any:
-        """Pass `value` through an adjusting hook: the defaults first, the city last (hookspecs.py)."""
+        """Pass `value` through an adjusting hook: the defaults first, the city last (hookspecs.py).
+
+        Each implementation is called through pluggy's own machinery (the manager's hook
+        executor, which is what tracing and `add_hookcall_monitoring` see): it receives only the
+        arguments it declares, and the hook's wrappers (`wrapper=True` / `hookwrapper=True`)
+        surround it. A None answer leaves the value as it was.
+        """
         caller = getattr(self.city(city), hook)
-        for impl in caller.get_hookimpls():  # pluggy lists trylast impls first: defaults, then the city
-            result = impl.function(**{value_name: value, **kwargs})
+        impls = caller.get_hookimpls()  # pluggy's order: trylast (the defaults) first, the city last
+        wrappers = [i for i in impls if i.hookwrapper or i.wrapper]
+        for impl in impls:
+            if impl.hookwrapper or impl.wrapper:
+                continue
+            # pluggy runs the list back to front: the wrappers (listed after) first, then `impl`
+            result = self.pm._hookexec(caller.name, [impl, *wrappers], {**kwargs, value_name: value}, True)
             if result is not None:
                 value = result
         return value
 
     def has_city(self, code: str) -> bool:
         return code in self._cities
+
+    def check_city(self, code: str) -> None:
+        """Raise UNKNOWN_CITY (a top-level request error) unless a plugin serves `code`."""
+        if not self.has_city(code):
+            known = ", ".join(self._cities)
+            raise BadArgument(f"未知城市：{code}（可选：{known}）", f"unknown city {code!r} (known: {known})", "UNKNOWN_CITY")
 
     @property
     def cities(self) -> list[CityInfo]:

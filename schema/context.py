@@ -5,13 +5,13 @@ from functools import cached_property
 from typing import Any
 
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from yibao.core.access import may_introspect
 from yibao.core.auth import Actor, actor_from_header
 from yibao.core.errors import RequestError
 from yibao.core.platform import Call, Platform
 
+from .dataloaders import Loaders
 from .limits import Limits
 from .prepare import Policy, Prepared
 
@@ -27,6 +27,8 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     prepared: Prepared | None = None
     """The operation the HTTP transport parsed, validated and measured (schema/prepare.py)."""
+    _loaders: Loaders | None = None
+    _loaders_at: int = -1
 
     @cached_property
     def call(self) -> Call:
@@ -37,6 +39,13 @@ class Context:
         headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
         return Call(actor=actor, today=self.platform.clock.today(headers))
 
+    @property
+    def loaders(self) -> Loaders:
+        """This request's DataLoaders; fresh ones once a write has committed since they were made."""
+        commits = self.platform.db.commits
+        if self._loaders is None or self._loaders_at != commits:
+            self._loaders, self._loaders_at = Loaders(self.platform), commits
+        return self._loaders
 
     def policy(self) -> Policy:
         """Production mode: introspection and "did you mean" suggestions only for roles that need them."""
@@ -57,22 +66,3 @@ class Context:
 
 def ctx(info: Info) -> Context:
     return info.context
-
-
-def requested(info: Info, *path: str) -> bool:
-    """Whether the query asks for the field at `path` below the current field (fragments included)."""
-    level: list = list(info.selected_fields)
-    for name in path:
-        found: list = []
-        stack = [child for sel in level for child in sel.selections]
-        while stack:
-            child = stack.pop()
-            if isinstance(child, SelectedField):
-                if child.name == name:
-                    found.append(child)
-            else:  # FragmentSpread or InlineFragment: look inside
-                stack.extend(child.selections)
-        if not found:
-            return False
-        level = found
-    return True

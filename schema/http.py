@@ -28,9 +28,11 @@ from starlette.responses import Response
 
 from yibao.core.errors import RequestError, ServiceUnavailable, Throttled
 
-from .build import _coded, rejected_errors, schema
+from .build import schema
 from .context import Context
+from .errors import language_of, shape
 from .faults import current_request_id
+from .prepared import rejected_errors
 from .limits import Limits
 from .prepare import Prepared, Rejected, prepare
 from .pressure import Gate, Pressure, RateLimiter, token_key
@@ -76,9 +78,10 @@ def encode(body: dict) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
-def _error_answer(error: RequestError, *, cost: dict | None = None) -> Answer:
-    errors = rejected_errors(error) if isinstance(error, Rejected) else [_coded(GraphQLError(error.message_en, original_error=error))]
-    body: dict = {"errors": [e.formatted for e in errors]}
+def _error_answer(error: RequestError, *, request: Request | None = None, cost: dict | None = None) -> Answer:
+    errors = rejected_errors(error) if isinstance(error, Rejected) else [GraphQLError(error.message_en, original_error=error)]
+    language = language_of(request)
+    body: dict = {"errors": [shape(e, language).formatted for e in errors]}
     if cost:
         body["extensions"] = {"cost": cost}
     headers: dict[str, str] = {}
@@ -110,13 +113,13 @@ class GraphQLHTTP:
                 answer = _error_answer(RequestError(
                     "只能返回 JSON（application/json 或 application/graphql-response+json）",
                     "only application/json or application/graphql-response+json can be served",
-                    "NOT_ACCEPTABLE", status=406))
+                    "NOT_ACCEPTABLE", status=406), request=request)
             else:
                 answer = await self.answer(request, media)
         except Exception:  # the last line of defence: logged with the id, answered with a code
             log.exception("transport failure [%s]", current_request_id())
             answer = _error_answer(RequestError("内部错误", "internal error", "INTERNAL_ERROR", status=500,
-                                                facts={"correlationId": current_request_id()}))
+                                                facts={"correlationId": current_request_id()}), request=request)
         response = Response(encode(answer.body), status_code=answer.status, headers=answer.headers,
                             media_type=f"{media or JSON}; charset=utf-8")
         await response(scope, receive, send)
@@ -142,11 +145,11 @@ class GraphQLHTTP:
     async def answer(self, request: Request, media: str) -> Answer:
         throttled = self._throttle(request)
         if throttled is not None:
-            return _error_answer(throttled)
+            return _error_answer(throttled, request=request)
         try:
             params = await read_params(request, self.limits)
         except Rejected as rejected:
-            return _error_answer(rejected)
+            return _error_answer(rejected, request=request)
         context = Context(platform=self.platform, headers=request.headers, cities=self.cities, request=request,
                           limits=self.limits)
         try:
@@ -155,18 +158,19 @@ class GraphQLHTTP:
                                allowed=QUERIES_ONLY if request.method == "GET" else ALL_OPERATIONS,
                                extensions=params.extensions)
         except Rejected as rejected:
-            answer = _error_answer(rejected)
+            answer = _error_answer(rejected, request=request)
             if media == JSON and rejected.status == 400:  # the specification: 200 for application/json
                 return Answer(200, answer.body, answer.headers)
             return answer
         if prepared.kind is OperationType.SUBSCRIPTION:
             return _error_answer(Rejected("METHOD_NOT_ALLOWED", "订阅须经 WebSocket（graphql-transport-ws）",
                                           "subscriptions need a WebSocket (graphql-transport-ws)", status=405,
-                                          allow="GET, POST"))
+                                          allow="GET, POST"), request=request)
         if not self.gate.try_enter():
             return _error_answer(ServiceUnavailable(
                 "服务繁忙，请稍后重试", "the server is busy; retry later", retry_after=1,
-                facts={"executing": self.gate.busy, "limit": self.gate.limit}), cost=prepared.cost_extension())
+                facts={"executing": self.gate.busy, "limit": self.gate.limit}), request=request,
+                cost=prepared.cost_extension())
         try:
             context.prepared = prepared
             return await self._execute(context, prepared)
@@ -182,7 +186,8 @@ class GraphQLHTTP:
             except asyncio.TimeoutError:
                 return _error_answer(ServiceUnavailable(
                     f"查询超过 {self.limits.timeout_seconds:g} 秒未完成", f"the query ran longer than {self.limits.timeout_seconds:g} s",
-                    "EXECUTION_TIMEOUT", retry_after=2, facts={"limit": self.limits.timeout_seconds}), cost=cost)
+                    "EXECUTION_TIMEOUT", retry_after=2, facts={"limit": self.limits.timeout_seconds}),
+                    request=context.request, cost=cost)
         else:
             result = await run
         body: dict[str, Any] = {}

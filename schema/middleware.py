@@ -46,6 +46,6 @@ class RequestIds:
             await self.app(scope, receive, send_with_id)
         finally:
             client = scope.get("client") or ("-", 0)
-            access_log.info("%s %s %s %s %.1fms rid=%s", client[0], scope.get("method", "WS"), scope.get("path"),
+            access_log.log(logging.INFO, "%s %s %s %s %.1fms rid=%s", client[0], scope.get("method", "WS"), scope.get("path"),
                             status["code"], (time.perf_counter() - started) * 1000, rid)
             request_id.reset(token)

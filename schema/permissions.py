@@ -9,8 +9,8 @@ from yibao.core.auth import Role
 
 
 class Authenticated(BasePermission):
-    message = "a bearer token is required / 需要登录令牌"
-    error_extensions = {"code": "UNAUTHENTICATED"}
+    message = "a bearer token is required"
+    error_extensions = {"code": "UNAUTHENTICATED", "message": "需要登录令牌", "messageEn": "a bearer token is required"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return not info.context.call.actor.anonymous
@@ -21,8 +21,9 @@ def roles(*allowed: Role) -> list[type[BasePermission]]:
     names = "/".join(r.value for r in allowed)
 
     class HasRole(BasePermission):
-        message = f"this operation needs role {names} / 当前角色无权执行此操作"
-        error_extensions = {"code": "FORBIDDEN"}
+        message = f"this operation needs role {names}"
+        error_extensions = {"code": "FORBIDDEN", "message": f"当前角色无权执行此操作（需要角色：{names}）",
+                            "messageEn": f"this operation needs role {names}"}
 
         def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
             role = info.context.call.actor.role

@@ -40,6 +40,11 @@ class Rejected(RequestError):
         self.errors = errors
         self.allow = allow  # the Allow header of a 405
 
+    def detailed(self, detail: str) -> Rejected:
+        """The same refusal about one of graphql-core's errors, its words appended."""
+        return Rejected(self.code, f"{self.message}：{detail}", detail, status=self.status, facts=self.facts,
+                        allow=self.allow)
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -134,7 +139,7 @@ def coerce_variables(gschema: GraphQLSchema, operation: OperationDefinitionNode,
     result = get_variable_values(gschema, operation.variable_definitions or (), variables, max_errors=20,
                                  hide_suggestions=not policy.suggestions)
     if isinstance(result, list):
-        raise Rejected("BAD_VARIABLES", "变量值与声明的类型不符", "the variables do not match their declared types",
+        raise Rejected("BAD_USER_INPUT", "变量值与声明的类型不符", "the variables do not match their declared types",
                        errors=result)
     return result.coerced
 

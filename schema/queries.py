@@ -10,7 +10,7 @@ from yibao.core.domain import SelectionKind as SelectionKindValue
 from yibao.core.errors import Refused, RequestError
 
 from . import globalid
-from .context import ctx, requested
+from .context import ctx
 from .permissions import PERSON_LISTERS, PERSON_READERS, Authenticated
 from yibao.core.services.applications import ApplicationFilter
 
@@ -58,14 +58,12 @@ class Query:
         c = ctx(info)
         c.check_request()
         page = await c.platform.institutions.search(
-            city, town=town, level=level, category=category, search=search, first=first, after=after,
-            with_total=requested(info, "totalCount"),
-        )
+            city, town=town, level=level, category=category, search=search, first=first, after=after)
         edges = [InstitutionEdge(cursor=cur, node=Institution.from_domain(i, c.cities))
                  for i, cur in zip(page.items, page.cursors)]
         return InstitutionConnection(
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
-            total_count=page.total if page.total is not None else -1,
+            _count=lambda: c.platform.institutions.count(city, town=town, level=level, category=category, search=search),
         )
 
     @strawberry.field(description="Look up one institution by its 12-character code.")
@@ -84,8 +82,7 @@ class Query:
     @strawberry.field(description="A person by ID number (ID-2 masking applies).", permission_classes=PERSON_READERS)
     async def person(self, info: Info, id_number: str) -> Optional[Person]:
         c = ctx(info)
-        record = await c.platform.persons.get(
-            c.call, id_number, with_applications=requested(info, "selections", "application"))
+        record = await c.platform.persons.get(c.call, id_number, with_selections=False)
         return Person.from_record(record, c.call.today, c.cities) if record else None
 
     @strawberry.field(description="The person a `person` or `proxy` token names.", permission_classes=[Authenticated])
@@ -93,24 +90,19 @@ class Query:
         c = ctx(info)
         if not c.call.actor.person:
             return None
-        record = await c.platform.persons.get(c.call, c.call.actor.person)
+        record = await c.platform.persons.get(c.call, c.call.actor.person, with_selections=False)
         return Person.from_record(record, c.call.today, c.cities) if record else None
 
     @strawberry.field(description="Persons of a city, for agency, integrator and admin roles.",
                       permission_classes=PERSON_LISTERS)
     async def persons(self, info: Info, city: str, first: Optional[int] = None, after: Optional[str] = None) -> PersonConnection:
         c = ctx(info)
-        page = await c.platform.persons.page(
-            c.call, city, first, after,
-            with_selections=requested(info, "edges", "node", "selections"),
-            with_total=requested(info, "totalCount"),
-            with_applications=requested(info, "edges", "node", "selections", "application"),
-        )
+        page = await c.platform.persons.page(c.call, city, first, after)
         edges = [PersonEdge(cursor=cur, node=Person.from_record(r, c.call.today, c.cities))
                  for r, cur in zip(page.items, page.cursors)]
         return PersonConnection(
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
-            total_count=page.total if page.total is not None else -1,
+            _count=lambda: c.platform.persons.count(c.call, city),
         )
 
     @strawberry.field(description="Where the person may be treated under `kind` on `on` (default: today).",
@@ -191,11 +183,11 @@ async def resolve_node(info: Info, global_id: str) -> Optional[Node]:
         agency = await p.institutions.agency_by_id(pk)
         return Agency.from_domain(agency) if agency else None
     if type_name == "Person":
-        record = await p.persons.get_by_pk(call, pk)
+        record = await p.persons.get_by_pk(call, pk, with_selections=False)
         return Person.from_record(record, call.today, c.cities) if record else None
     if type_name == "Selection":
         result = await p.selections.get(call, pk)
-        return Selection.from_domain(result.selection, call.today, c.cities, result.application) if result else None
+        return Selection.from_domain(result.selection, call.today, c.cities) if result else None
     if type_name == "Application":
         app = await p.applications.get(call, pk)
         return Application.from_domain(app, call.today) if app else None

@@ -1,9 +1,11 @@
 """GraphQL object types. Built from core.domain values; every leaf field is synchronous."""
 
 import datetime
+from collections.abc import Awaitable, Callable
 from typing import Optional
 
 import strawberry
+from strawberry.types import Info
 
 from yibao.core import domain
 from yibao.core.plugins import PluginHost, PluginInfo
@@ -12,6 +14,7 @@ from yibao.core.services.applications import ApplicationStatus as ApplicationSta
 from yibao.core.services.persons import PersonRecord
 
 from . import globalid
+from .error_types import ErrorCode, UserError  # noqa: F401  (re-exported)
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
 SelectionKind = strawberry.enum(
@@ -26,18 +29,6 @@ ApplicationStatus = strawberry.enum(ApplicationStatusEnum, description="申请�
 @strawberry.interface(description="An object with an opaque global id, fetchable through `node(id:)`.")
 class Node:
     id: strawberry.ID
-
-
-@strawberry.type(description="SE-4: one reason a request was refused, with a stable code, in Chinese and English.")
-class UserError:
-    code: str
-    field: Optional[list[str]]
-    message: str
-    message_en: str
-
-    @classmethod
-    def from_domain(cls, e) -> "UserError":
-        return cls(code=e.code, field=list(e.field) if e.field else None, message=e.message, message_en=e.message_en)
 
 
 @strawberry.type(description="镇街 / district below the city.")
@@ -179,19 +170,25 @@ class Selection(Node):
     created_on: datetime.date
     replaces: Optional[strawberry.ID] = strawberry.field(description="The selection this one changed")
     end_reason: Optional[str]
-    application: Optional[Application]
+    _application_id: strawberry.Private[Optional[int]]
+
+    @strawberry.field(description="该选点请求留下的申请（SE-5）。The application this selection's request left (SE-5).")
+    async def application(self, info: Info) -> Optional[Application]:
+        if self._application_id is None:
+            return None
+        c = info.context
+        found = await c.loaders.application.load(self._application_id)
+        return Application.from_domain(found, c.call.today) if found else None
 
     @classmethod
-    def from_domain(cls, s: domain.Selection, today: datetime.date, cities: dict[str, City],
-                    application: Optional[ApplicationValue] = None) -> "Selection":
+    def from_domain(cls, s: domain.Selection, today: datetime.date, cities: dict[str, City]) -> "Selection":
         return cls(
             id=strawberry.ID(globalid.encode("Selection", s.id)), kind=s.kind, slot=s.slot, status=s.status_on(today),
             effective_from=s.effective_from, effective_to=s.effective_to,
             institution=Institution.from_domain(s.institution, cities), channel=s.channel, scheme=s.scheme,
             created_on=s.created_on,
             replaces=strawberry.ID(globalid.encode("Selection", s.replaces_id)) if s.replaces_id else None,
-            end_reason=s.end_reason,
-            application=Application.from_domain(application, today) if application else None,
+            end_reason=s.end_reason, _application_id=s.application_id,
         )
 
 
@@ -213,15 +210,20 @@ class Person(Node):
     tier: Optional[int]
     insured_since: Optional[datetime.date]
     scheme_history: list[SchemePeriod]
-    _selections: strawberry.Private[list[Selection]]
+    _pk: strawberry.Private[int]
 
-    @strawberry.field(description="Selections; by default only those in effect or pending")
-    def selections(self, kind: Optional[SelectionKind] = None, include_history: Optional[bool] = False) -> list[Selection]:
-        return [
-            s for s in self._selections
-            if (kind is None or s.kind == kind)
-            and (include_history or s.status in (domain.SelectionStatus.EFFECTIVE, domain.SelectionStatus.PENDING))
-        ]
+    @strawberry.field(description="选点记录，默认只含已生效和待生效的。Selections; by default only those in effect or pending.")
+    async def selections(self, info: Info, kind: Optional[SelectionKind] = None,
+                         include_history: Optional[bool] = False) -> list[Selection]:
+        c = info.context
+        today, cities = c.call.today, c.cities
+        shown = []
+        for s in await c.loaders.selections_by_person.load(self._pk):
+            if kind is not None and s.kind != kind:
+                continue
+            if include_history or s.status_on(today) in (domain.SelectionStatus.EFFECTIVE, domain.SelectionStatus.PENDING):
+                shown.append(Selection.from_domain(s, today, cities))
+        return shown
 
     @classmethod
     def from_record(cls, r: PersonRecord, today: datetime.date, cities: dict[str, City]) -> "Person":
@@ -233,8 +235,7 @@ class Person(Node):
             tier=period.tier if period else None, insured_since=p.insured_since,
             scheme_history=[SchemePeriod(scheme=s.scheme, tier=s.tier, valid_from=s.valid_from, valid_to=s.valid_to)
                             for s in p.schemes],
-            _selections=[Selection.from_domain(s, today, cities, r.applications.get(s.application_id))
-                         for s in r.selections or ()],
+            _pk=p.id,
         )
 
 
@@ -279,7 +280,11 @@ class InstitutionEdge:
 class InstitutionConnection:
     edges: list[InstitutionEdge]
     page_info: PageInfo
-    total_count: int
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="符合条件的总数，仅在查询时计算。How many match, counted only when asked for.")
+    async def total_count(self) -> int:
+        return await self._count()
 
 
 @strawberry.type
@@ -292,7 +297,11 @@ class PersonEdge:
 class PersonConnection:
     edges: list[PersonEdge]
     page_info: PageInfo
-    total_count: int
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="符合条件的总数，仅在查询时计算。How many match, counted only when asked for.")
+    async def total_count(self) -> int:
+        return await self._count()
 
 
 @strawberry.type

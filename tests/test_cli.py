@@ -16,7 +16,7 @@ from yibao.core.testkit.server import running_server
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "yibao.core.cli", *args], env=env, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "yibao.schema.cli", *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 
 

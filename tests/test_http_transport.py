@@ -53,9 +53,9 @@ async def test_syntax_validation_and_coercion_per_response_type(yibao_client):
     cases = [
         ("{ cities { code ", None, "GRAPHQL_PARSE_FAILED"),
         ("{ cities { noSuchField } }", None, "GRAPHQL_VALIDATION_FAILED"),
-        ("query($on: Date) { coverage(idNumber: \"x\", on: $on) { code } }", {"on": "2026-13-45"}, "BAD_VARIABLES"),
+        ("query($on: Date) { coverage(idNumber: \"x\", on: $on) { code } }", {"on": "2026-13-45"}, "BAD_USER_INPUT"),
         ("query($first: Int) { institutions(city: \"zhongshan\", first: $first) { totalCount } }",
-         {"first": "many"}, "BAD_VARIABLES"),
+         {"first": "many"}, "BAD_USER_INPUT"),
         ("query A { cities { code } } query B { plugins { name } }", None, "OPERATION_NAME_REQUIRED"),
     ]
     for query, variables, code in cases:

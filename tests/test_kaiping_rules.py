@@ -191,7 +191,7 @@ async def test_kp5_legacy_state_is_importable(kaiping, yibao_platform, new_id):
         ],
     }]}
     admin = Call(Actor(role=Role.ADMIN, subject="test"), today=date(2023, 10, 1))
-    assert await import_persons(yibao_platform, admin, payload) == 1
+    assert await import_persons(yibao_platform.db, yibao_platform.plugins, admin, payload) == 1
     current = await kaiping.selections(pid, on="2023-10-09")
     # seed 001 special case 1: 开平市长沙街道办事处社区卫生服务中心 and 开平侨乡医院, both from 2022-10-05
     assert sorted((s["institution"]["name"], s["effectiveFrom"], s["effectiveTo"]) for s in current) == [
@@ -213,13 +213,13 @@ async def test_import_is_all_or_nothing(yibao_platform, new_id):
     ]}
     admin = Call(Actor(role=Role.ADMIN, subject="test"), today=date(2023, 10, 1))
     with pytest.raises(Refused) as refused:
-        await import_persons(yibao_platform, admin, payload)
+        await import_persons(yibao_platform.db, yibao_platform.plugins, admin, payload)
     assert sorted(e.code for e in refused.value.errors) == ["INVALID_ID_NUMBER", "NOT_FOUND"]
     assert await counts(yibao_platform) == rows
     from yibao.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        await import_persons(yibao_platform, Call(Actor(role=Role.AGENCY, city="jiangmen_kaiping"),
+        await import_persons(yibao_platform.db, yibao_platform.plugins, Call(Actor(role=Role.AGENCY, city="jiangmen_kaiping"),
                                                   today=admin.today), payload)
 
 

@@ -145,5 +145,5 @@ async def test_the_websocket_path_refuses_with_the_same_codes(yibao_backend, tmp
                     if message["type"] == "error" else message["payload"].get("errors")
     assert found[0] == ["GRAPHQL_PARSE_FAILED"]
     assert found[1] == ["GRAPHQL_VALIDATION_FAILED"]
-    assert found[3] == ["BAD_VARIABLES"]
+    assert found[3] == ["BAD_USER_INPUT"]
     assert found[2] == ["UNAUTHENTICATED"]

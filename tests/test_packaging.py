@@ -31,4 +31,4 @@ def test_city_plugins_are_registered_through_the_entry_point_group():
 
 def test_the_yibao_command_is_installed():
     scripts = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}
-    assert scripts["yibao"] == "yibao.core.cli:main"
+    assert scripts["yibao"] == "yibao.schema.cli:main"

@@ -4,28 +4,25 @@ due dates in working days (SC-2), every status change an event."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from .. import access, ids
 from ..auth import Role
-from ..catalogue.due_dates import DueDate, due_date
-from ..catalogue.items import ServiceItem
+from ..call import Call
 from ..catalogue.materials import check_materials, conditions, requirements
 from ..domain import Channel
 from ..errors import Refused, UserError, not_found
+from ..events import ApplicationEventBus
+from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
 from .applications import Application, ApplicationStatus, add_event, load_many, open_application
+from .catalogue import ServiceCatalogue
 from .persons import load_person
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
+from .selections import Selections
 
 SUBMIT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 REVIEW_ROLES = {Role.AGENCY}
-WINDOW_CHANNELS = (Channel.WINDOW, Channel.INSTITUTION)  # on site: "窗口即时办结"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,19 +54,16 @@ def facts_of(call: Call, details: dict) -> list[str]:
 
 
 class ApplicationFlow:
-    def __init__(self, platform: Platform):
-        self.p = platform
-
-    async def due(self, item: ServiceItem, submitted_on: date, channel: Channel, case: str | None = None) -> DueDate:
-        """SC-2: the due date by the item's time limit (or its exception for `case`, e.g. 个人账户申办)."""
-        calendar = await self.p.catalogue.calendar()
-        limit = item.time_limit.for_case(case) if case else item.time_limit
-        return due_date(limit, submitted_on, online=channel not in WINDOW_CHANNELS, calendar=calendar)
+    def __init__(self, db: Database, catalogue: ServiceCatalogue, events: ApplicationEventBus, selections: Selections):
+        self.db = db
+        self.catalogue = catalogue
+        self.events = events
+        self.selections = selections
 
     async def submit(self, call: Call, data: SubmitInput) -> Application:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, SUBMIT_ROLES, "submit applications")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
             errors: list[UserError] = []
             if found is None:
@@ -77,7 +71,7 @@ class ApplicationFlow:
             else:
                 access.check_person_access(call.actor, found[1].city, found[1].id_number)
             city = found[1].city if found else None
-            item = await self.p.catalogue.item(data.service_item_code, city)
+            item = await self.catalogue.item(data.service_item_code, city)
             if item is None:
                 errors.append(not_found("服务事项", "service item", ("serviceItemCode",)))
             if found is None or item is None:
@@ -93,9 +87,9 @@ class ApplicationFlow:
             if not checked.ok:
                 raise Refused(checked.to_user_errors())  # 一次性告知: every missing material at once
             case = data.details.get("case")
-            due = await self.due(item, call.today, data.channel, case if isinstance(case, str) else None)
+            due = await self.catalogue.due(item, call.today, data.channel, case if isinstance(case, str) else None)
             row = await open_application(
-                self.p, session, call, person_id=person.id, city=person.city, item_code=item.code,
+                self.events, session, call, person_id=person.id, city=person.city, item_code=item.code,
                 channel=data.channel, details=dict(data.details), due_date=due.date,
                 due_note=due.note_zh or None, calendar_fallback=due.fallback, materials=list(data.materials),
                 facts=facts, idempotency_key=data.idempotency_key,
@@ -107,7 +101,7 @@ class ApplicationFlow:
     async def review(self, call: Call, data: ReviewInput) -> Application:
         """APPROVE, REJECT (with a reason) or RETURN (naming every missing material at once)."""
         access.require_roles(call.actor, REVIEW_ROLES | {Role.ADMIN}, "review applications")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row = await session.get(ApplicationRow, data.application_id, with_for_update=True)
             if row is None:
                 raise Refused([not_found("申请", "application", ("applicationId",))])
@@ -126,22 +120,22 @@ class ApplicationFlow:
                 raise Refused(errors)
             if data.decision == "APPROVE":
                 if "institutionCode" in row.details:  # a selection application (e.g. ZS-6 portal review)
-                    await self.p.selections.apply_reviewed(session, call, row)
+                    await self.selections.apply_reviewed(session, call, row)
                 else:
-                    await add_event(self.p, session, call, row, ApplicationStatus.APPROVED, None, reason)
+                    await add_event(self.events, session, call, row, ApplicationStatus.APPROVED, None, reason)
             elif data.decision == "REJECT":
-                await add_event(self.p, session, call, row, ApplicationStatus.REJECTED, None, reason)
+                await add_event(self.events, session, call, row, ApplicationStatus.REJECTED, None, reason)
             else:
                 missing = list(data.missing_materials)
                 text = reason or "请补充以下材料：" + "、".join(missing)
-                await add_event(self.p, session, call, row, ApplicationStatus.RETURNED, None, text, missing)
+                await add_event(self.events, session, call, row, ApplicationStatus.RETURNED, None, text, missing)
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 
     async def supplement(self, call: Call, application_id: int, materials: tuple[str, ...]) -> Application:
         """After a RETURN: bring the missing materials; the application goes back for review."""
         access.require_roles(call.actor, SUBMIT_ROLES, "supplement applications")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
             if row is None:
                 raise Refused([not_found("申请", "application", ("applicationId",))])
@@ -158,7 +152,7 @@ class ApplicationFlow:
                 raise Refused([UserError("MATERIALS_MISSING", f"缺少材料：{m}", f"missing material: {m}", ("materials",))
                                for m in still])
             row.materials = sorted({*row.materials, *provided})
-            await add_event(self.p, session, call, row, ApplicationStatus.SUBMITTED, None, "补充材料")
+            await add_event(self.events, session, call, row, ApplicationStatus.SUBMITTED, None, "补充材料")
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 
@@ -166,7 +160,7 @@ class ApplicationFlow:
         if not names:
             return [UserError("MATERIALS_REQUIRED", "退回补正须列明缺少的材料",
                               "a return must name the missing materials", ("missingMaterials",))]
-        item = await self.p.catalogue.item(row.item_code, row.city)
+        item = await self.catalogue.item(row.item_code, row.city)
         # A reviewer may ask for any material of the item, conditional ones included (they may find
         # the applicant is a proxy, say), but not for something the item does not know.
         every_fact = [c.code for c in conditions(item)] + ["proxy", "first_payment"]  # type: ignore[arg-type]

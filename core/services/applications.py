@@ -7,21 +7,19 @@ import enum
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access
 from ..auth import Role
+from ..call import Call
 from ..domain import Channel, SelectionKind
 from ..errors import BadArgument
-from ..events import RESYNC
+from ..events import RESYNC, ApplicationEventBus
 from ..pagination import Page, after_id, build_page, page_request
+from ..storage.database import Database
 from ..storage.tables import ApplicationEventRow, ApplicationRow, PersonRow
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
 
 
 class ApplicationStatus(str, enum.Enum):
@@ -79,7 +77,7 @@ class Application:
 
 
 async def open_application(
-    platform: Platform, session: AsyncSession, call: Call, *, person_id: int, city: str, item_code: str,
+    events: ApplicationEventBus, session: AsyncSession, call: Call, *, person_id: int, city: str, item_code: str,
     channel: Channel, details: dict, due_date: date | None = None, due_note: str | None = None,
     calendar_fallback: bool = False, materials: list[str] | None = None, facts: list[str] | None = None,
     substitutions: list[dict] | None = None, idempotency_key: str | None = None,
@@ -93,12 +91,12 @@ async def open_application(
     )
     session.add(row)
     await session.flush()
-    await add_event(platform, session, call, row, ApplicationStatus.SUBMITTED, channel)
+    await add_event(events, session, call, row, ApplicationStatus.SUBMITTED, channel)
     return row
 
 
 async def add_event(
-    platform: Platform, session: AsyncSession, call: Call, row: ApplicationRow, status: ApplicationStatus,
+    events: ApplicationEventBus, session: AsyncSession, call: Call, row: ApplicationRow, status: ApplicationStatus,
     channel: Channel | None, reason: str | None = None, missing: list[str] | None = None,
 ) -> None:
     row.status = status.value
@@ -109,7 +107,7 @@ async def add_event(
     )
     session.add(event)
     await session.flush()
-    await platform.events.record(session, row.id, event.id)
+    await events.record(session, row.id, event.id)
 
 
 def _event(e: ApplicationEventRow) -> ApplicationEvent:
@@ -153,12 +151,18 @@ class ApplicationFilter:
 
 
 class Applications:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database, events: ApplicationEventBus):
+        self.db = db
+        self.events = events
+
+    async def many(self, pks: list[int]) -> dict[int, Application]:
+        """Applications by id, with their events (reached from a selection whose access was checked)."""
+        async with self.db.read() as session:
+            return await load_many(session, pks)
 
     async def get(self, call: Call, pk: int) -> Application | None:
         access.require_token(call.actor)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             found = (await session.execute(
                 select(ApplicationRow.id, PersonRow.city, PersonRow.id_number)
                 .join(PersonRow, PersonRow.id == ApplicationRow.person_id).where(ApplicationRow.id == pk)
@@ -193,7 +197,7 @@ class Applications:
             late = (ApplicationRow.due_date < call.today) & ApplicationRow.status.in_([s.value for s in OPEN_STATUSES])
             conditions.append(late if f.overdue else ~late | ApplicationRow.due_date.is_(None))
         after = after_id(request)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             ids = (await session.scalars(
                 select(ApplicationRow.id).join(PersonRow, PersonRow.id == ApplicationRow.person_id)
                 .where(ApplicationRow.id > after, *conditions).order_by(ApplicationRow.id).limit(request.first + 1)
@@ -206,7 +210,7 @@ class Applications:
 
     async def follow(self, call: Call, pk: int, *, include_current: bool = False) -> AsyncIterator[ApplicationEvent]:
         """Each event of the application as it is committed, in this process or another."""
-        follower = await self.p.events.subscribe(pk)  # registered before reading: nothing slips between
+        follower = await self.events.subscribe(pk)  # registered before reading: nothing slips between
         try:
             current = await self.get(call, pk)
             if current is None:
@@ -226,7 +230,7 @@ class Applications:
                 if event_id in seen:
                     continue
                 seen.add(event_id)
-                async with self.p.db.read() as session:
+                async with self.db.read() as session:
                     row = await session.get(ApplicationEventRow, event_id)
                 if row is not None:
                     yield _event(row)

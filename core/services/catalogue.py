@@ -6,22 +6,23 @@ import hashlib
 import json
 from datetime import UTC, date, datetime
 from importlib.resources import files
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from .. import access
 from ..auth import Role
+from ..call import Call
 from ..catalogue._parse import parse_item
 from ..catalogue.calendar import WorkingCalendar, YearSchedule
+from ..catalogue.due_dates import DueDate, due_date
 from ..catalogue.items import Catalogue, ServiceItem, load_common_rules
+from ..domain import Channel
+from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import CalendarScheduleRow, ReferenceVersionRow, ServiceItemRow
 
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
-
 CATALOGUE_VERSION_KEY = "__catalogue__"
+WINDOW_CHANNELS = (Channel.WINDOW, Channel.INSTITUTION)  # on site: "窗口即时办结"
 
 
 def _packaged_documents() -> list[dict]:
@@ -64,12 +65,13 @@ async def sync_catalogue(db: Database) -> bool:
 
 
 class ServiceCatalogue:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database, plugins: PluginHost):
+        self.db = db
+        self.plugins = plugins
 
     async def catalogue(self, city: str | None = None) -> Catalogue:
         """The stored catalogue; with a city, each item passed through that city's plugin."""
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             rows = (await session.scalars(select(ServiceItemRow))).all()
         return Catalogue(tuple(self._local(_parse(r), city) for r in rows), load_common_rules())
 
@@ -79,27 +81,33 @@ class ServiceCatalogue:
 
     async def item(self, code: str, city: str | None = None) -> ServiceItem | None:
         """One item as the city applies it (one row read, one item adjusted)."""
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(ServiceItemRow, code.strip())
         return self._local(_parse(row), city) if row is not None else None
 
     def _local(self, item: ServiceItem, city: str | None) -> ServiceItem:
         if city is None:
             return item
-        self.p.institutions._check_city(city)
-        return self.p.plugins.adjust(city, "yibao_service_item", "item", item)
+        self.plugins.check_city(city)
+        return self.plugins.adjust(city, "yibao_service_item", "item", item)
 
     # -- the working-day calendar ---------------------------------------------------------------
 
     async def calendar(self) -> WorkingCalendar:
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             rows = (await session.scalars(select(CalendarScheduleRow))).all()
         return WorkingCalendar({r.year: _schedule(r) for r in rows})
+
+    async def due(self, item: ServiceItem, submitted_on: date, channel: Channel, case: str | None = None) -> DueDate:
+        """SC-2: the due date by the item's time limit (or its exception for `case`, e.g. 个人账户申办)."""
+        calendar = await self.calendar()
+        limit = item.time_limit.for_case(case) if case else item.time_limit
+        return due_date(limit, submitted_on, online=channel not in WINDOW_CHANNELS, calendar=calendar)
 
     async def load_schedule(self, call: Call, schedule: YearSchedule) -> None:
         """SC-2: an operator loads a year's official holiday schedule; it wins over the package."""
         access.require_roles(call.actor, {Role.ADMIN}, "load calendar schedules")
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             row = await session.get(CalendarScheduleRow, schedule.year) or CalendarScheduleRow(year=schedule.year)
             row.source = schedule.source
             row.holidays = sorted(d.isoformat() for d in schedule.holidays)

@@ -4,18 +4,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 
 from .. import access, ids
 from ..auth import Role
+from ..call import Call
 from ..domain import OPEN_END, Channel, Scheme, SelectionKind
 from ..errors import Refused, UserError
+from ..plugins import PluginHost
+from ..storage.database import Database
 from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionEventRow, SelectionRow
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
 
 
 def _date(raw: str | None, default: date | None, errors: list, where: tuple[str, ...]) -> date | None:
@@ -28,12 +26,12 @@ def _date(raw: str | None, default: date | None, errors: list, where: tuple[str,
         return default
 
 
-async def import_persons(platform: Platform, call: Call, payload: dict) -> int:
+async def import_persons(db: Database, plugins: PluginHost, call: Call, payload: dict) -> int:
     """Write every person of `payload["persons"]`, or nothing; returns how many."""
     access.require_roles(call.actor, {Role.ADMIN}, "import persons")
     errors: list[UserError] = []
     people = payload.get("persons", [])
-    async with platform.db.write() as session:
+    async with db.write() as session:
         codes = {s["institutionCode"] for p in people for s in p.get("selections", [])}
         institutions = {r.code: r for r in (await session.scalars(
             select(InstitutionRow).where(InstitutionRow.code.in_(codes)))).all()}
@@ -44,7 +42,7 @@ async def import_persons(platform: Platform, call: Call, payload: dict) -> int:
             doc = raw.get("documentType", ids.RESIDENT_ID)
             errors += [UserError(e.code, e.message, e.message_en, where + ("idNumber",))
                        for e in ids.check_document(number, doc)]
-            if not platform.plugins.has_city(raw.get("city", "")):
+            if not plugins.has_city(raw.get("city", "")):
                 errors.append(UserError("UNKNOWN_CITY", f"未知城市：{raw.get('city')}", f"unknown city {raw.get('city')!r}",
                                         where + ("city",)))
             if await session.scalar(select(PersonRow.id).where(PersonRow.id_number == number)):

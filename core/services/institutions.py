@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
 from sqlalchemy import func, or_, select
 
 from ..domain import Agency, Institution, InstitutionFilter, InstitutionLevel
 from ..errors import BadArgument
+from ..plugins import PluginHost
 from ..pagination import Page, build_page, page_request
+from ..storage.database import Database
 from ..storage.tables import AgencyRow, InstitutionRow
 from . import mapping
-
-if TYPE_CHECKING:
-    from ..platform import Platform
+from .reference import upsert_institutions
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 CURSOR_KIND = "institution"
@@ -24,14 +22,32 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-class Institutions:
-    def __init__(self, platform: Platform):
-        self.p = platform
+def _conditions(city: str, town: str | None, level: InstitutionLevel | None, category: str | None,
+                search: str | None) -> list:
+    conditions = [InstitutionRow.city == city]
+    if town:
+        conditions.append(InstitutionRow.town == town)
+    if level:
+        conditions.append(InstitutionRow.level == level.value)
+    if category:
+        conditions.append(InstitutionRow.category == category)
+    term = re.sub(r"[\s']+", "", search or "").lower()
+    if term:
+        if CJK.search(term):
+            conditions.append(InstitutionRow.name.like(_like(term), escape="\\"))
+        else:
+            conditions.append(or_(
+                InstitutionRow.name_pinyin.like(_like(term), escape="\\"),
+                InstitutionRow.name_initials.like(_like(term), escape="\\"),
+                func.lower(InstitutionRow.code).like(_like(term), escape="\\"),
+            ))
+    return conditions
 
-    def _check_city(self, city: str) -> None:
-        if not self.p.plugins.has_city(city):
-            known = ", ".join(c.code for c in self.p.plugins.cities)
-            raise BadArgument(f"未知城市：{city}（可选：{known}）", f"unknown city {city!r} (known: {known})", "UNKNOWN_CITY")
+
+class Institutions:
+    def __init__(self, db: Database, plugins: PluginHost):
+        self.db = db
+        self.plugins = plugins
 
     async def search(
         self,
@@ -46,74 +62,64 @@ class Institutions:
         with_total: bool = False,
     ) -> Page[Institution]:
         """IN-2: by city, town, level, category and name (汉字, full pinyin or initials)."""
-        self._check_city(city)
+        self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
-        conditions = [InstitutionRow.city == city]
-        if town:
-            conditions.append(InstitutionRow.town == town)
-        if level:
-            conditions.append(InstitutionRow.level == level.value)
-        if category:
-            conditions.append(InstitutionRow.category == category)
-        term = re.sub(r"[\s']+", "", search or "").lower()
-        if term:
-            if CJK.search(term):
-                conditions.append(InstitutionRow.name.like(_like(term), escape="\\"))
-            else:
-                conditions.append(or_(
-                    InstitutionRow.name_pinyin.like(_like(term), escape="\\"),
-                    InstitutionRow.name_initials.like(_like(term), escape="\\"),
-                    func.lower(InstitutionRow.code).like(_like(term), escape="\\"),
-                ))
+        conditions = _conditions(city, town, level, category, search)
         stmt = select(InstitutionRow).where(*conditions).order_by(InstitutionRow.code).limit(request.first + 1)
         if request.after:
             stmt = stmt.where(InstitutionRow.code > request.after)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             rows = (await session.scalars(stmt)).all()
             total = None
             if with_total:
                 total = await session.scalar(select(func.count()).select_from(InstitutionRow).where(*conditions))
         return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
 
+    async def count(self, city: str, *, town: str | None = None, level: InstitutionLevel | None = None,
+                    category: str | None = None, search: str | None = None) -> int:
+        """How many institutions `search` with these filters finds (a connection's totalCount)."""
+        self.plugins.check_city(city)
+        async with self.db.read() as session:
+            return await session.scalar(select(func.count()).select_from(InstitutionRow).where(
+                *_conditions(city, town, level, category, search))) or 0
+
     async def import_institutions(self, city: str, items: list[Institution], source: str) -> int:
         """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list)."""
-        self._check_city(city)
+        self.plugins.check_city(city)
         wrong = [i.code for i in items if i.city != city]
         if wrong:
             raise BadArgument(f"以下机构不属于{city}：{', '.join(wrong)}", f"institutions not of {city}: {', '.join(wrong)}")
-        from .reference import upsert_institutions
-
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             return await upsert_institutions(session, items, source)
 
     async def by_code(self, code: str) -> Institution | None:
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.scalar(select(InstitutionRow).where(InstitutionRow.code == code.strip().upper()))
         return mapping.institution(row) if row else None
 
     async def by_id(self, pk: int) -> Institution | None:
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(InstitutionRow, pk)
         return mapping.institution(row) if row else None
 
     async def agencies(self, city: str) -> list[Agency]:
         """IN-3 / KP-7: agencies and service points with phones and hours."""
-        self._check_city(city)
-        async with self.p.db.read() as session:
+        self.plugins.check_city(city)
+        async with self.db.read() as session:
             rows = (await session.scalars(
                 select(AgencyRow).where(AgencyRow.city == city).order_by(AgencyRow.position, AgencyRow.id)
             )).all()
         return [mapping.agency(r) for r in rows]
 
     async def agency_by_id(self, pk: int) -> Agency | None:
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(AgencyRow, pk)
         return mapping.agency(row) if row else None
 
     async def matching(self, filters: list[InstitutionFilter]) -> list[Institution]:
         """Resolve coverage filters (from the city's coverage hook) into institutions."""
         found: dict[str, Institution] = {}
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             for f in filters:
                 ors = []
                 if f.codes:

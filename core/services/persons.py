@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .. import access, ids
 from ..auth import Role
 from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
-from ..errors import Refused, UserError, not_found
+from ..call import Call
+from ..errors import Refused, UserError, flatten, not_found
 from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
+from ..plugins import PluginHost
+from ..storage.database import Database
 from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping
-
-if TYPE_CHECKING:
-    from ..platform import Call, Platform
 
 CURSOR_KIND = "person"
 LIST_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
@@ -34,8 +33,6 @@ class PersonRecord:
     person: Person
     shown_id_number: str
     selections: tuple[Selection, ...] | None = None
-    applications: dict = field(default_factory=dict)
-    """Application of each selection by application id, when asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,42 +84,45 @@ async def selections_of(session: AsyncSession, person_ids: list[int]) -> dict[in
 
 
 class Persons:
-    def __init__(self, platform: Platform):
-        self.p = platform
+    def __init__(self, db: Database, plugins: PluginHost):
+        self.db = db
+        self.plugins = plugins
 
-    def _record(self, call: Call, person: Person, selections: list[Selection] | None,
-                applications: dict | None = None) -> PersonRecord:
+    def _record(self, call: Call, person: Person, selections: list[Selection] | None) -> PersonRecord:
         shown = access.shown_id_number(call.actor, person.city, person.id_number)
-        return PersonRecord(person, shown, tuple(selections) if selections is not None else None, applications or {})
+        return PersonRecord(person, shown, tuple(selections) if selections is not None else None)
 
-    async def get(self, call: Call, id_number: str, *, with_selections: bool = True,
-                  with_applications: bool = False) -> PersonRecord | None:
+    async def get(self, call: Call, id_number: str, *, with_selections: bool = True) -> PersonRecord | None:
+        """The person as `call` may see them; the GraphQL layer loads selections through its
+        per-request loader (selections_of) instead, so it passes with_selections=False."""
         access.check_person_claim(call.actor, id_number)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             found = await load_person(session, id_number)
             if found is None:
                 return None
             row, person = found
             access.check_person_access(call.actor, person.city, person.id_number)
             sels = (await selections_of(session, [row.id]))[row.id] if with_selections else None
-            apps = await _applications_of(session, sels or []) if with_applications else {}
-        return self._record(call, person, sels, apps)
+        return self._record(call, person, sels)
 
-    async def get_by_pk(self, call: Call, pk: int) -> PersonRecord | None:
+    async def get_by_pk(self, call: Call, pk: int, *, with_selections: bool = True) -> PersonRecord | None:
         access.require_token(call.actor)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             row = await session.get(PersonRow, pk)
-        return await self.get(call, row.id_number) if row else None
+        return await self.get(call, row.id_number, with_selections=with_selections) if row else None
 
-    async def page(
-        self, call: Call, city: str, first: int | None, after: str | None, *,
-        with_selections: bool, with_total: bool, with_applications: bool = False,
-    ) -> Page[PersonRecord]:
+    async def selections_of(self, person_ids: list[int]) -> dict[int, list[Selection]]:
+        """Every selection of these persons (already read through get/page, so access was checked)."""
+        async with self.db.read() as session:
+            return await selections_of(session, person_ids)
+
+    async def page(self, call: Call, city: str, first: int | None, after: str | None) -> Page[PersonRecord]:
+        """One page of the city's persons, without selections (loaded per request by the caller)."""
         access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
-        self.p.institutions._check_city(city)
+        self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
         after = after_id(request)
-        async with self.p.db.read() as session:
+        async with self.db.read() as session:
             rows = (await session.scalars(
                 select(PersonRow).where(PersonRow.city == city, PersonRow.id > after)
                 .order_by(PersonRow.id).limit(request.first + 1)
@@ -134,22 +134,20 @@ class Persons:
                     select(SchemePeriodRow).where(SchemePeriodRow.person_id.in_(ids_))
                 )).all():
                     periods[period.person_id].append(period)
-            sels = await selections_of(session, ids_) if with_selections else {}
-            apps = await _applications_of(session, [s for v in sels.values() for s in v]) if with_applications else {}
-            total = None
-            if with_total:
-                total = await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city))
-        records = [
-            self._record(call, mapping.person(r, periods[r.id]), sels.get(r.id, []) if with_selections else None, apps)
-            for r in rows
-        ]
-        return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id, total)
+        records = [self._record(call, mapping.person(r, periods[r.id]), None) for r in rows]
+        return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id)
+
+    async def count(self, call: Call, city: str) -> int:
+        """How many persons the city has (the connection's totalCount, read only when asked)."""
+        access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+        async with self.db.read() as session:
+            return await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city)) or 0
 
     # -- mutations ------------------------------------------------------------------------------
 
     async def register(self, call: Call, data: RegisterInput) -> PersonRecord:
         access.check_city_role(call.actor, data.city, REGISTER_ROLES, "register persons")
-        self.p.institutions._check_city(data.city)
+        self.plugins.check_city(data.city)
         id_number = ids.normalize(data.id_number)
         errors = ids.check_document(id_number, data.document_type)
         if not data.name.strip():
@@ -158,11 +156,11 @@ class Persons:
         if since > call.today:
             errors.append(UserError("INVALID_DATE", "参保日期不能晚于今天", "insuredSince may not lie in the future",
                                     ("insuredSince",)))
-        errors += _flatten(self.p.plugins.city(data.city).yibao_validate_person(person=PersonInput(
+        errors += flatten(self.plugins.city(data.city).yibao_validate_person(person=PersonInput(
             city=data.city, id_number=id_number, scheme=data.scheme, tier=data.tier,
             effective_on=since, today=call.today,
         )))
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             if not errors and await load_person(session, id_number) is not None:
                 errors.append(UserError("PERSON_EXISTS", "该证件号码已登记参保人",
                                         "a person with this ID number is already registered", ("idNumber",)))
@@ -185,7 +183,7 @@ class Persons:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, {Role.AGENCY, Role.ADMIN}, "change schemes")
         effective = data.effective_on or call.today
-        async with self.p.db.write() as session:
+        async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
             if found is None:
                 raise Refused([not_found("参保人", "person", ("idNumber",))])
@@ -203,7 +201,7 @@ class Persons:
             elif current and current.scheme == data.scheme.value and current.tier == data.tier:
                 errors.append(UserError("SCHEME_UNCHANGED", "险种和档次与当前相同",
                                         "scheme and tier are already in force", ("scheme",)))
-            errors += _flatten(self.p.plugins.city(person.city).yibao_validate_person(person=PersonInput(
+            errors += flatten(self.plugins.city(person.city).yibao_validate_person(person=PersonInput(
                 city=person.city, id_number=person.id_number, scheme=data.scheme, tier=data.tier,
                 effective_on=effective, today=call.today, existing=person,
             )))
@@ -217,15 +215,4 @@ class Persons:
                                         recorded_by=call.actor.label))
             await session.flush()
             person = (await load_person(session, person.id_number))[1]  # type: ignore[index]
-            sels = (await selections_of(session, [row.id]))[row.id]
-        return self._record(call, person, sels)
-
-
-async def _applications_of(session: AsyncSession, selections: list[Selection]) -> dict:
-    from .applications import load_many
-
-    return await load_many(session, sorted({s.application_id for s in selections if s.application_id}))
-
-
-def _flatten(results: list[list[UserError]] | None) -> list[UserError]:
-    return [e for batch in results or () for e in batch or ()]
+        return self._record(call, person, None)  # selections: the caller's loader reads them when asked

@@ -45,6 +45,9 @@ class Database:
             _sqlite_transactions(self.engine)
         self.commit_hooks: list[Callable[[AsyncSession], None]] = []
         """Called with the session after each write transaction commits (e.g. live events)."""
+        self.commits = 0
+        """Write transactions committed by this process; per-request caches compare it to know
+        they may be stale (schema/dataloaders.py)."""
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(
             self.engine.execution_options(yibao_write=True), expire_on_commit=False
@@ -60,6 +63,7 @@ class Database:
         async with self._writes() as session:
             async with session.begin():
                 yield session
+            self.commits += 1
             for hook in self.commit_hooks:
                 hook(session)
 

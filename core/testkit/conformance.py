@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import re
 from datetime import date
 
@@ -24,6 +27,7 @@ def check_city_plugin(plugin: object) -> list[str]:
     for name in dir(plugin):
         if name.startswith("yibao_") and name not in specs:
             problems.append(f"{name} is not a yibao hook (misspelt?)")
+    problems += unregistered_hooks(plugin)
     try:
         host = PluginHost.load(entry_points=False, extra=[plugin])
     except PluginError as exc:
@@ -47,6 +51,25 @@ def check_city_plugin(plugin: object) -> list[str]:
     return problems
 
 
+def unregistered_hooks(plugin: object) -> list[str]:
+    """A `yibao_*` function in a module of the plugin's package that the plugin itself does not
+    expose: pluggy registers only the plugin object, so such a hook is silently inactive
+    (forgotten in the package's `__init__`)."""
+    path = getattr(plugin, "__path__", None)
+    name = getattr(plugin, "__name__", None)
+    if path is None or name is None:  # a single module or an object: everything it has is registered
+        return []
+    problems = []
+    for info in pkgutil.walk_packages(path, prefix=name + "."):
+        module = importlib.import_module(info.name)
+        for attr, fn in inspect.getmembers(module, inspect.isfunction):
+            if not attr.startswith("yibao_") or fn.__module__ != module.__name__:
+                continue  # not a hook, or imported from elsewhere (checked where it is defined)
+            if getattr(plugin, attr, None) is not fn:
+                problems.append(f"{info.name}.{attr} is not registered: import it in {name}/__init__.py")
+    return problems
+
+
 def _check_reference(info: CityInfo, data: ReferenceData) -> list[str]:
     problems = []
     towns = {t.name for t in data.towns}
@@ -61,3 +84,6 @@ def _check_reference(info: CityInfo, data: ReferenceData) -> list[str]:
         if towns and inst.town is not None and inst.town not in towns:
             problems.append(f"{inst.code}: town {inst.town} is not one of the city's towns")
     return problems
+
+
+from .behaviour import check_city_behaviour  # noqa: E402,F401  (the behaviour half of the suite)

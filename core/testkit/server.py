@@ -26,7 +26,7 @@ def running_server(env: dict[str, str], cwd: Path | None = None, *, startup_seco
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("YIBAO_")}
     full_env.update(env)
-    proc = subprocess.Popen([sys.executable, "-m", "yibao.core.cli", "serve", "--port", str(port)], env=full_env,
+    proc = subprocess.Popen([sys.executable, "-m", "yibao.schema.cli", "serve", "--port", str(port)], env=full_env,
                             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

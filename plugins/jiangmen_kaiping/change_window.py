@@ -43,6 +43,8 @@ class ChangeWindow:
             f"1 January; the next window opens on {opens.isoformat()} (for {opens.year + 1}). "
             f"A first choice for an empty slot is not limited. Enquiries: {phones}",
             ("institutionCode",),
+            next_possible_on=opens,
+            phones=tuple(phones.split("、")),
         )
 
 

@@ -74,6 +74,7 @@ def _old_scheme_active(request: SelectionRequest) -> list[UserError]:
         "residents at their town's public service centre; or (2) online: phone "
         f"{phones.replace('、', ' or ')} to end the old record, then add the selection in 粤医保 (新增选点).",
         ("idNumber",),
+        phones=tuple(phones.split("、")),
     )]
 
 

@@ -86,6 +86,8 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
             f"{made[0].effective_from.isoformat()}); at most one change per month. "
             "A change not yet in effect may be withdrawn first",
             ("institutionCode",),
+            next_possible_on=first_of_next_month(request.today),
+            pending_selection_id=made[0].id if made[0].effective_from > request.today else None,
         )]
     return []
 

@@ -50,7 +50,9 @@ def _payload(c: Context, result: Optional[SelectionResult], errors: list[UserErr
     application = Application.from_domain(result.application, c.call.today) if result.application else None
     if result.selection is None:  # waiting for staff review (e.g. ZS-6 through 广东政务服务网)
         return SelectionPayload(selection=None, application=application, errors=errors)
-    selection = Selection.from_domain(result.selection, c.call.today, c.cities, result.application)
+    if result.application is not None:  # read in the mutation's own transaction: no second read
+        c.loaders.application.prime(result.application.id, result.application)
+    selection = Selection.from_domain(result.selection, c.call.today, c.cities)
     return SelectionPayload(selection=selection, application=application, errors=errors)
 
 

@@ -1,4 +1,7 @@
-"""The `yibao` command: serve, db upgrade, token, institutions import, schema export."""
+"""The `yibao` command: serve, db upgrade, token, institutions import, schema export.
+
+It assembles the HTTP application, so it lives in the schema layer: core never imports the schema.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from .auth import Role, issue_token
-from .platform import Platform, Settings
+from yibao.core.auth import Role, issue_token
+from yibao.core.platform import Call, Platform, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
 
+    docs = sub.add_parser("docs", help="documentation generated from the code")
+    docs_sub = docs.add_subparsers(dest="docs_command", required=True)
+    dhooks = docs_sub.add_parser("hooks", help="the hook reference of docs/plugins.md, from core/hookspecs.py")
+    dhooks.add_argument("--write", type=Path, help="replace the generated section of this file (e.g. docs/plugins.md)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -59,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print("database is at the newest revision; reference data loaded")
         return 0
     if args.command == "token":
-        from .auth import resolve_secret
+        from yibao.core.auth import resolve_secret
 
         secret = settings.secret or resolve_secret(settings.database_url)
         print(issue_token(secret, Role(args.role), city=args.city, person=args.person, ttl=args.ttl))
@@ -69,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"imported {count} institutions into {args.city}")
         return 0
     if args.command == "persons":
-        from .errors import Refused
+        from yibao.core.errors import Refused
 
         try:
             count = asyncio.run(_import_persons(settings, args.file))
@@ -80,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"imported {count} persons")
         return 0
     if args.command == "calendar":
-        from .catalogue.calendar import parse_schedule
+        from yibao.core.catalogue.calendar import parse_schedule
 
         try:
             schedule = parse_schedule(args.file.read_text("utf-8"))
@@ -91,8 +99,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loaded the {schedule.year} schedule: {len(schedule.holidays)} holidays, "
               f"{len(schedule.workdays)} adjusted working days")
         return 0
+    if args.command == "docs":
+        from . import hookdocs
+
+        if args.write:
+            hookdocs.write(args.write)
+            print(f"wrote the hook reference into {args.write}")
+        else:
+            sys.stdout.write(hookdocs.render())
+        return 0
     if args.command == "schema":
-        from yibao.schema.build import schema
+        from .build import schema
 
         sdl = schema.as_str() + "\n"
         if args.check:
@@ -108,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from yibao.schema.app import create_app
+    from .app import create_app
 
     asyncio.run(_upgrade(settings))  # the first serve creates and migrates the database
     app = create_app(settings, freeze_gc=True)
@@ -125,7 +142,7 @@ async def _upgrade(settings: Settings) -> None:
 
 
 async def _import(settings: Settings, path: Path, city: str) -> int:
-    from .reference import institution_from_dict
+    from yibao.core.reference import institution_from_dict
 
     raw = json.loads(path.read_text("utf-8"))
     platform = Platform(settings)
@@ -139,8 +156,7 @@ async def _import(settings: Settings, path: Path, city: str) -> int:
 
 
 async def _load_schedule(settings: Settings, schedule) -> None:  # type: ignore[no-untyped-def]
-    from .auth import Actor
-    from .platform import Call
+    from yibao.core.auth import Actor
 
     platform = Platform(settings)
     try:
@@ -152,15 +168,14 @@ async def _load_schedule(settings: Settings, schedule) -> None:  # type: ignore[
 
 
 async def _import_persons(settings: Settings, path: Path) -> int:
-    from .auth import Actor
-    from .platform import Call
-    from .services.imports import import_persons
+    from yibao.core.auth import Actor
+    from yibao.core.services.imports import import_persons
 
     platform = Platform(settings)
     try:
         await platform.start()
         operator = Actor(role=Role.ADMIN, subject="cli-import")  # the operator at the console
-        return await import_persons(platform, Call(operator, platform.clock.today()), json.loads(path.read_text("utf-8")))
+        return await import_persons(platform.db, platform.plugins, Call(operator, platform.clock.today()), json.loads(path.read_text("utf-8")))
     finally:
         await platform.stop()
 
