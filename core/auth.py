@@ -97,20 +97,40 @@ def actor_from_header(secret: str, authorization: str | None) -> Actor:
     return Actor(role=role, city=claims.get("city"), person=claims.get("person"), subject=claims.get("sub", role.value))
 
 
-def resolve_secret(database_url: str, environ: dict[str, str] | None = None) -> str:
-    """YIBAO_SECRET, or a development key generated once and kept beside the database."""
+@dataclass(frozen=True, slots=True)
+class SecretSource:
+    """The signing secret and where it came from (so `yibao token` can say which one it used)."""
+
+    secret: str
+    origin: str
+    """"YIBAO_SECRET", or the path of the development key file."""
+    created: bool = False
+    """True when the development key was generated just now (a server using another one rejects it)."""
+
+
+def secret_source(database_url: str, environ: dict[str, str] | None = None) -> SecretSource:
+    """YIBAO_SECRET, or a development key generated once and kept beside the database.
+
+    The server and `yibao token` resolve it the same way from the same YIBAO_DATABASE_URL: a
+    relative SQLite path is relative to the working folder, so both must run in the same folder
+    (or use an absolute path, or YIBAO_SECRET)."""
     env = os.environ if environ is None else environ
     if env.get("YIBAO_SECRET"):
-        return env["YIBAO_SECRET"]
+        return SecretSource(env["YIBAO_SECRET"], "YIBAO_SECRET")
     from .storage.database import sqlite_path
 
     db_file = sqlite_path(database_url)
-    key_file = (db_file.parent if db_file else Path.cwd()) / ".yibao-secret"
+    key_file = ((db_file.parent if db_file else Path.cwd()) / ".yibao-secret").resolve()
     if key_file.exists():
-        return key_file.read_text("ascii").strip()
+        return SecretSource(key_file.read_text("ascii").strip(), str(key_file))
     key = secrets.token_urlsafe(48)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
-    return key
+    return SecretSource(key, str(key_file), created=True)
+
+
+def resolve_secret(database_url: str, environ: dict[str, str] | None = None) -> str:
+    """YIBAO_SECRET, or a development key generated once and kept beside the database."""
+    return secret_source(database_url, environ).secret

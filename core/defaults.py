@@ -23,6 +23,7 @@ REFUSAL_CODES: dict[str, str] = {
     "USE_REMOTE_FILING": "RF-4: a REMOTE choice is made together with a remote-treatment filing",
     "NOT_INSURED": "the person has no scheme in force on the request day",
     "INSTITUTION_OTHER_CITY": "the institution belongs to another city than the person's",
+    "INSTITUTION_WITHDRAWN": "the institution was withdrawn (no longer shipped or imported) on or before the request day",
     "INSTITUTION_NOT_ELIGIBLE": "the institution does not offer the kind, or fits none of the person's slots "
                                 "(the message lists the slots' labels)",
     "PENDING_CHANGE_EXISTS": "the record being changed already has a pending change",
@@ -60,6 +61,14 @@ def yibao_validate_selection(request: SelectionRequest) -> list[UserError]:
         errors.append(UserError(
             "NOT_INSURED", "该参保人当日没有有效的参保记录，不能选点",
             "the person has no insurance scheme in force today and cannot select", ("idNumber",)))
+    if inst.withdrawn_on is not None and inst.withdrawn_on <= request.today:
+        # Reference data lifecycle: a withdrawn institution keeps its history but takes no new selections.
+        errors.append(UserError(
+            "INSTITUTION_WITHDRAWN",
+            f"{inst.name}已于{inst.withdrawn_on.isoformat()}退出定点医疗机构名单，不能再选定，请选择其他机构",
+            f"{inst.code} left the list of designated institutions on {inst.withdrawn_on.isoformat()} "
+            "and cannot be chosen; choose another institution",
+            ("institutionCode",)))
     if inst.city != request.person.city:
         errors.append(UserError(
             "INSTITUTION_OTHER_CITY", f"{inst.name}不属于参保地的定点医疗机构，只能在参保地内选点",

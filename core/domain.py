@@ -91,6 +91,8 @@ class Institution:
     specialties: tuple[str, ...] = ()
     services: tuple[SelectionKind, ...] = (SelectionKind.GENERAL_OUTPATIENT,)
     id: int | None = None
+    withdrawn_on: date | None = None
+    """The day it stopped being shipped or imported (reference data lifecycle); None while current."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ is built before any plugin loads, and a frontend must know every value of `Error
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -103,6 +104,8 @@ SELECTIONS = _domain(
              "The institution is not of the person's insured city; choose one in that city."),
     CodeInfo("INSTITUTION_NOT_ELIGIBLE", "该机构不提供此类定点服务，或不在此人可选的范围内。",
              "The institution does not offer this service or fits none of the person's slots."),
+    CodeInfo("INSTITUTION_WITHDRAWN", "该机构已退出定点名单（不再随城市数据发布或导入），不能新选；已有选点保留。",
+             "The institution left the reference data (no longer shipped or imported): no new selections; existing ones stay."),
     CodeInfo("PENDING_CHANGE_EXISTS", "已有一项待生效的变更；先撤回它（见 pendingSelection）。",
              "A change is already pending; withdraw it first (see pendingSelection)."),
     CodeInfo("SAME_INSTITUTION", "变更后的机构与当前选点相同。", "The change names the institution already selected."),
@@ -133,7 +136,17 @@ APPLICATIONS = _domain(
     CodeInfo("NOT_RETURNED", "只有被退回的申请才能补充材料。", "Only a returned application can be supplemented."),
 )
 
-DOMAINS: tuple[tuple[str, tuple[CodeInfo, ...]], ...] = (REQUEST, PERSONS, SELECTIONS, APPLICATIONS)
+CITIES = _domain(
+    "cities",
+    CodeInfo("CITY_RULE", "城市插件自己的规则拒绝了请求；cityCode 为该城市的代码，message 说明原因和办法。",
+             "A city plugin's own rule refused the request; cityCode is the city's code, the messages say why and what to do."),
+)
+"""A city plugin's own codes: those it declares through `yibao_error_codes` and that are installed
+through the entry point are values of the schema's ErrorCode enum; any other code a plugin refuses
+with (undeclared, or a plugin registered only in a test) is served as CITY_RULE with the plugin's
+code in `cityCode` (docs/plugins.md)."""
+
+DOMAINS: tuple[tuple[str, tuple[CodeInfo, ...]], ...] = (REQUEST, PERSONS, SELECTIONS, APPLICATIONS, CITIES)
 
 
 def _compose(domains: tuple[tuple[str, tuple[CodeInfo, ...]], ...]) -> dict[str, CodeInfo]:
@@ -146,11 +159,44 @@ def _compose(domains: tuple[tuple[str, tuple[CodeInfo, ...]], ...]) -> dict[str,
     return registry
 
 
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+
 REGISTRY: dict[str, CodeInfo] = _compose(DOMAINS)
 """Every registered code, in domain order."""
 
 ErrorCode = enum.StrEnum("ErrorCode", [(code, code) for code in REGISTRY])  # type: ignore[misc]
 """The registry as a Python enum: `ErrorCode("NOT_FOUND")` fails for an unregistered code."""
+
+
+def declared(answers: list[list[CodeInfo] | None]) -> dict[str, CodeInfo]:
+    """Codes plugins declare through `yibao_error_codes`, checked against the registry.
+
+    Raises ValueError for a malformed entry, a code declared twice with different meanings, or a
+    declaration that redefines a registered code.
+    """
+    out: dict[str, CodeInfo] = {}
+    for answer in answers:
+        for entry in answer or ():
+            if not isinstance(entry, CodeInfo) or not _UPPER_SNAKE.fullmatch(entry.code) or not (entry.zh and entry.en):
+                raise ValueError(f"yibao_error_codes: {entry!r} is not a CodeInfo with an UPPER_SNAKE code and both texts")
+            known = REGISTRY.get(entry.code) or out.get(entry.code)
+            if known is not None and known != entry:
+                raise ValueError(f"yibao_error_codes: {entry.code} is already registered with another meaning")
+            if entry.code not in REGISTRY:
+                out[entry.code] = entry
+    return out
+
+
+def installed_plugin_codes() -> dict[str, CodeInfo]:
+    """The codes declared by the city plugins installed through the `yibao.cities` entry point."""
+    from importlib.metadata import entry_points
+
+    answers = []
+    for ep in entry_points(group="yibao.cities"):
+        hook = getattr(ep.load(), "yibao_error_codes", None)
+        if hook is not None:
+            answers.append(hook())
+    return declared(answers)
 
 
 def info(code: str) -> CodeInfo:

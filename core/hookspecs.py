@@ -34,6 +34,7 @@ from .domain import (
     SelectionRequest,
     Slot,
 )
+from .error_codes import CodeInfo
 from .errors import RefusalOverride, UserError
 from .rulesets import RuleSet
 
@@ -94,6 +95,27 @@ def yibao_rule_sets() -> list[RuleSet]:
         def yibao_rule_sets():
             return [RuleSet(id="foshan-2026", city="foshan", valid_from=date(2026, 1, 1),
                             valid_to=None, source="佛山市医保局 2026 年通知", rules=("FS-1",))]
+    """
+
+
+@hookspec
+def yibao_error_codes() -> list[CodeInfo]:
+    """The refusal codes this city's rules return beyond the core registry (contributes).
+
+    core/error_codes.py registers every code the core and the province defaults use. A city that
+    refuses with a code of its own declares it here, with its meaning in Chinese and English, so
+    it becomes a described value of the schema's `ErrorCode` enum: the schema is built from the
+    registry plus the codes of the plugins installed through the `yibao.cities` entry point. A
+    code the schema does not know (undeclared, or from a plugin registered only in a test) is
+    served as `CITY_RULE` with the city's code in `UserError.cityCode`. A declaration that is
+    malformed or redefines a registered code stops the start-up.
+
+    Example:
+
+        @hookimpl
+        def yibao_error_codes():
+            return [CodeInfo("NOT_IN_HEALTH_GROUP", "该机构不属于您所在的医共体。",
+                             "The institution is not in your medical alliance.")]
     """
 
 

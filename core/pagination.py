@@ -66,3 +66,10 @@ def after_id(request: PageRequest) -> int:
         return int(request.after) if request.after else 0
     except ValueError:
         raise BadArgument("after 游标无效", "the `after` cursor is not valid", "INVALID_CURSOR") from None
+
+
+def page_of(items: list[T], first: int | None, after: str | None, kind: str, key_of) -> Page[T]:
+    """A page of an in-memory list ordered by `key_of` (keyset cursors, the same rules as SQL pages)."""
+    request = page_request(first, after, kind)
+    rest = [i for i in items if request.after is None or str(key_of(i)) > request.after]
+    return build_page(rest[: request.first + 1], request, kind, key_of, len(items))

@@ -20,6 +20,7 @@ from .services.catalogue import ServiceCatalogue, sync_catalogue
 from .services.institutions import Institutions
 from .services.persons import Persons
 from .services.reference import sync_reference_data
+from .services.selection_options import SelectionOptionsService
 from .services.selections import Selections
 from .storage.database import DEFAULT_URL, Database
 from .storage.migrate import upgrade
@@ -75,6 +76,7 @@ class Platform:
         self.catalogue = ServiceCatalogue(self.db, self.plugins)
         self.applications = Applications(self.db, self.events)
         self.selections = Selections(self.db, self.plugins, self.catalogue, self.events, self.persons, self.institutions)
+        self.selection_options = SelectionOptionsService(self.plugins, self.persons, self.institutions, self.selections)
         self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
@@ -82,8 +84,9 @@ class Platform:
         if migrate:
             await upgrade(self.db.engine)
         if load_reference:
-            await sync_reference_data(self.db, self.plugins)
+            await sync_reference_data(self.db, self.plugins, self.clock.today())
             await sync_catalogue(self.db)
+        await self.catalogue.start()
 
     async def stop(self) -> None:
         await self.events.close()

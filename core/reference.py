@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -21,6 +23,21 @@ def institution_from_dict(raw: dict, city: str) -> Institution:
         specialties=tuple(raw.get("specialties") or ()),
         services=tuple(SelectionKind(s) for s in raw.get("services") or ("GENERAL_OUTPATIENT",)),
     )
+
+
+CSV_LISTS = ("tags", "specialties", "services")
+
+
+def institutions_from_csv(text: str, city: str) -> list[Institution]:
+    """An institutions CSV (UTF-8, header row; list columns separated by ';'), docs/plugins.md."""
+    rows = []
+    for raw in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+        row: dict = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        for column in CSV_LISTS:
+            row[column] = [v.strip() for v in row.get(column, "").split(";") if v.strip()]
+        row = {k: v for k, v in row.items() if v not in ("", [])}
+        rows.append(institution_from_dict(row, city))
+    return rows
 
 
 def load_reference_dir(data_dir: Path, city: str) -> ReferenceData:

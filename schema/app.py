@@ -16,12 +16,14 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from yibao.core.platform import Platform, Settings
 
+from . import graphiql
 from .build import schema
+from .error_types import check_error_codes
 from .context import Context
 from .http import GraphQLHTTP
 from .limits import Limits
@@ -39,6 +41,9 @@ class YibaoGraphQL(GraphQL):
         self.limits = limits
         self.cities = City.directory(platform.plugins)
 
+    async def render_graphql_ide(self, request: Any) -> Any:
+        return graphiql.page()  # packaged assets, never a CDN (schema/graphiql.py)
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(platform=self.platform, headers=request.headers, cities=self.cities,
                        request=request, response=response, limits=self.limits)
@@ -54,6 +59,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                limits: Limits | None = None, pressure: Pressure | None = None,
                origins: list[str] | None = None) -> Starlette:
     platform = platform or Platform(settings or Settings.from_env())
+    check_error_codes(platform.plugins)
     limits = limits or Limits.from_env()
     graphql = YibaoGraphQL(platform, limits)
     http = GraphQLHTTP(platform, graphql.cities, limits=limits, pressure=pressure or Pressure.from_env(),
@@ -87,6 +93,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             Route("/graphql", http, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Mount(graphiql.ASSETS_PATH, graphiql.assets()),
         ],
         middleware=middleware,
         lifespan=lifespan,

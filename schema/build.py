@@ -1,10 +1,13 @@
 """The composed schema: parsing, validation and limits through schema/prepare.py; errors shaped by schema/errors.py."""
 
+import datetime
 import strawberry
 
+from . import descriptions
 from .errors import process_errors
 from .mutations import Mutation
 from .queries import Query
+from .scalars import DateTime
 from .subscriptions import Subscription
 from .prepared import Prepared
 from .types import Agency, Application, City, Institution, Person, Selection
@@ -15,10 +18,19 @@ class YibaoSchema(strawberry.Schema):
         process_errors(errors, execution_context.context if execution_context else None)
 
 
-schema = YibaoSchema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    types=[City, Institution, Agency, Person, Selection, Application],
-    extensions=[Prepared],  # parsing and validation are cached in schema/prepare.py
-)
+def _build() -> YibaoSchema:
+    return YibaoSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[City, Institution, Agency, Person, Selection, Application],
+        extensions=[Prepared],  # parsing and validation are cached in schema/prepare.py
+        scalar_overrides={datetime.datetime: DateTime},
+    )
+
+
+schema = _build()
+"""The schema of the installed plugins: the one served, and the committed schema/schema.graphql."""
+UNUSED_DESCRIPTIONS = descriptions.apply(schema._schema)
+"""Entries of schema/descriptions.py that name no element (a test lists them)."""
+

@@ -61,7 +61,7 @@ class ServiceChannels:
     text: Optional[str]
 
 
-@strawberry.type(description="服务事项: one item of Guangdong's insurance service catalogue (seed 002).")
+@strawberry.type(description="服务事项：广东省医保经办服务事项清单中的一项（SC-1）。One item of Guangdong's insurance service catalogue (SC-1).")
 class ServiceItem:
     code: str
     number: int

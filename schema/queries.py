@@ -1,7 +1,7 @@
 """Root query fields: each calls one core service and wraps its answer in types."""
 
 import datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 from strawberry.types import Info
@@ -11,7 +11,8 @@ from yibao.core.errors import Refused, RequestError
 
 from . import globalid
 from .context import ctx
-from .permissions import PERSON_LISTERS, PERSON_READERS, Authenticated
+from .permissions import PERSON_LISTERS, PERSON_READERS, SELECTORS, Authenticated
+from .selection_options import SelectionOptions, selection_options
 from yibao.core.services.applications import ApplicationFilter
 
 from .catalogue_types import ServiceItem
@@ -54,16 +55,20 @@ class Query:
         self, info: Info, city: str, town: Optional[str] = None, level: Optional[InstitutionLevel] = None,
         category: Optional[str] = None, search: Optional[str] = None, first: Optional[int] = None,
         after: Optional[str] = None,
+        include_withdrawn: Annotated[bool, strawberry.argument(
+            description="同时列出已退出名单的机构。Also list institutions withdrawn from the reference data.")] = False,
     ) -> InstitutionConnection:
         c = ctx(info)
         c.check_request()
         page = await c.platform.institutions.search(
-            city, town=town, level=level, category=category, search=search, first=first, after=after)
+            city, town=town, level=level, category=category, search=search, first=first, after=after,
+            include_withdrawn=include_withdrawn)
         edges = [InstitutionEdge(cursor=cur, node=Institution.from_domain(i, c.cities))
                  for i, cur in zip(page.items, page.cursors)]
         return InstitutionConnection(
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
-            _count=lambda: c.platform.institutions.count(city, town=town, level=level, category=category, search=search),
+            _count=lambda: c.platform.institutions.count(city, town=town, level=level, category=category, search=search,
+                                                         include_withdrawn=include_withdrawn),
         )
 
     @strawberry.field(description="Look up one institution by its 12-character code.")
@@ -118,6 +123,13 @@ class Query:
         except Refused as exc:
             raise _refused_as_error(exc) from None
         return [Institution.from_domain(i, c.cities) for i in found]
+
+    selection_options: SelectionOptions = strawberry.field(
+        resolver=selection_options, permission_classes=SELECTORS,
+        description="参保人今天能选什么：每个位置的当前机构、能否现在变更、不能时从何时起、可选机构和生效日期；"
+                    "由与 selectInstitution 相同的城市规则预演得出。What the person may select today: per slot the "
+                    "holder, whether it can change now and if not from when, the eligible institutions and the "
+                    "effective date, from a dry run of selectInstitution's own city rules.")
 
     @strawberry.field(description="Loaded plugins with the hooks they implement and their dated rule sets.")
     def plugins(self, info: Info) -> list[Plugin]:

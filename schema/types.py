@@ -70,13 +70,16 @@ class Institution(Node):
     tags: list[str]
     specialties: list[str]
     services: list[SelectionKind] = strawberry.field(description="Designated services it offers")
+    withdrawn_on: Optional[datetime.date] = strawberry.field(
+        default=None, description="退出定点名单之日（不再随插件发布或导入），此后不能新选；仍在名单中为空。"
+        "The day it left the reference data (no longer shipped or imported): no new selections from then; null while listed.")
 
     @classmethod
     def from_domain(cls, i: domain.Institution, cities: dict[str, City]) -> "Institution":
         return cls(
             id=strawberry.ID(globalid.encode("Institution", i.id)), code=i.code, name=i.name, city=cities[i.city],
             town=i.town, division_code=i.division_code, level=i.level, category=i.category, tags=list(i.tags),
-            specialties=list(i.specialties), services=list(i.services),
+            specialties=list(i.specialties), services=list(i.services), withdrawn_on=i.withdrawn_on,
         )
 
 
@@ -144,14 +147,14 @@ class Application(Node):
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
-        selection = a.details.get("selectionId")
+        selection = a.selection_id
         return cls(
             id=strawberry.ID(globalid.encode("Application", a.id)), item_code=a.item_code, status=a.status,
             channel=a.channel, submitted_on=a.submitted_on, due_date=a.due_date, due_date_note=a.due_note,
             calendar_fallback=a.calendar_fallback, overdue=a.overdue_on(today) if today else False,
             materials=list(a.materials),
-            substitutions=[SubstitutionUsed(requirement=s.get("requirement", ""), substitute=s.get("substitute", ""),
-                                            consequence=s.get("consequence")) for s in a.substitutions],
+            substitutions=[SubstitutionUsed(requirement=s.requirement, substitute=s.substitute,
+                                            consequence=s.consequence) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
             events=[ApplicationEvent.from_domain(e) for e in a.events],
         )

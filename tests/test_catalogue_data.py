@@ -99,6 +99,20 @@ for _item in ITEMS.values():
         ALL[_sub["code"]] = _sub
 CODES = sorted(ALL)
 TOP_CODES = sorted(ITEMS)
+# Parametrized checks run over the codes that have what they check, so every case asserts
+# (the every_case_asserts marker below makes a case that runs no assertion fail).
+MATERIAL_CODES = [c for c in CODES if ALL[c]["materials"]]
+LEGAL_CODES = [c for c in CODES if ALL[c]["legal_basis"]]
+STEP_CODES = [c for c in CODES if ALL[c]["process"]]
+DEADLINE_CODES = [c for c in CODES if re.search(r"\d+个工作日", "".join(ALL[c]["process"]))]
+NOTE_CODES = [c for c in CODES if ALL[c]["notes"]]
+CONDITIONAL_CODES = [c for c in CODES
+                     if any(m["condition"] and m["condition"]["code"] in ("proxy", "first_payment")
+                            for m in ALL[c]["materials"])]
+
+COMMON_CONDITIONS = ("proxy", "first_payment")
+
+pytestmark = pytest.mark.every_case_asserts
 
 
 def own_lines(item):
@@ -292,7 +306,12 @@ def test_fields_equal_their_seed_sections(code):
 
 # --- legal basis --------------------------------------------------------------
 
-@pytest.mark.parametrize("code", CODES)
+def test_items_without_legal_basis_have_no_seed_section():
+    assert set(CODES) - set(LEGAL_CODES) == {c for c in CODES if "legal_basis" in ALL[c]["absent_in_seed"]}
+    assert len(LEGAL_CODES) > 30
+
+
+@pytest.mark.parametrize("code", LEGAL_CODES)
 def test_legal_basis_titles_and_numbers_verbatim(code):
     for lb in ALL[code]["legal_basis"]:
         assert lb["title"].startswith("《") and lb["title"].endswith("》")
@@ -314,8 +333,14 @@ def test_legal_basis_lists_every_seed_line(code):
 
 # --- materials (SC-4, SC-5) ---------------------------------------------------
 
-@pytest.mark.parametrize("code", CODES)
+def test_items_without_materials_have_no_seed_section():
+    assert set(CODES) - set(MATERIAL_CODES) == {c for c in CODES if "materials" in ALL[c]["absent_in_seed"]}
+    assert len(MATERIAL_CODES) > 30
+
+
+@pytest.mark.parametrize("code", MATERIAL_CODES)
 def test_material_strings_appear_in_seed(code):
+    assert ALL[code]["materials"]
     for m in ALL[code]["materials"]:
         assert in_seed(m["text"]), m["id"]
         for name in m["any_of"]:
@@ -339,16 +364,51 @@ def test_material_ids_unique_and_names_given(code):
         assert m["any_of"] or m["text"].endswith("协议执行")
 
 
-@pytest.mark.parametrize("code", CODES)
-def test_material_list_covers_seed_section(code):
-    item = ALL[code]
+def check_materials_cover_seed(item):
+    """Every line of the item's 办理材料 section is a material (or a note), and every material
+    text is a line of the item's own seed range: a dropped or an invented material fails."""
+    lines = seed_sections(item).get("办理材料")
+    if lines is None:  # GD-12: the heading is lost in the seed; its materials are checked line by line
+        assert "materials" in UNLABELED.get(item["code"], set())
+        own = {strip_numbering(line) for _, line in own_lines(item)}
+        assert {m["text"] for m in item["materials"]
+                if not m["condition"] or m["condition"]["code"] not in COMMON_CONDITIONS} <= own
+        return
     texts = {m["text"] for m in item["materials"]}
-    for line in seed_sections(item).get("办理材料", []):
+    for line in lines:
         assert strip_numbering(line) in texts or line in item["notes"], line
+    # Conditional materials may sit in the item's notes; the proxy and first-payment materials
+    # come from 三十六、备注 (test_common_rule_materials_match_common_json checks those).
+    own = {m["text"] for m in item["materials"] if not m["condition"] or m["condition"]["code"] not in COMMON_CONDITIONS}
+    assert own <= {strip_numbering(line) for _, line in own_lines(item)}
 
 
-@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("code", MATERIAL_CODES)
+def test_material_list_covers_seed_section(code):
+    check_materials_cover_seed(ALL[code])
+
+
+def check_substitutes(item):
+    """Both directions (SC-5): every substitute the data gives is named in the item's own seed
+    lines, and every material line offering 个人承诺书 gives it as a substitute."""
+    own = norm("".join(line for _, line in own_lines(item)))
+    invented = [(m["id"], s["name"]) for m in item["materials"] for s in m["substitutes"] if norm(s["name"]) not in own]
+    assert invented == [], (item["code"], invented)
+    # offered instead of the documents ("…或个人承诺书", "无法提供的应填写个人承诺书"); GD-12 m3's
+    # 个人承诺书 stands for death information, not for the heir's documents, and is not a substitute
+    offered = {m["id"] for m in item["materials"] if re.search(r"或个人承诺书|无法提供的应填写个人承诺书", m["text"])}
+    given = {m["id"] for m in item["materials"] if "个人承诺书" in [s["name"] for s in m["substitutes"]]}
+    assert offered == given, (item["code"], sorted(offered ^ given))
+
+
+@pytest.mark.parametrize("code", MATERIAL_CODES)
+def test_substitutes_both_directions(code):
+    check_substitutes(ALL[code])
+
+
+@pytest.mark.parametrize("code", MATERIAL_CODES)
 def test_alternatives_and_substitutes_follow_wording(code):
+    assert ALL[code]["materials"]
     for m in ALL[code]["materials"]:
         if m["text"] == ID_LINE:
             assert m["any_of"] == ID3
@@ -375,11 +435,16 @@ def test_identity_documents_always_offered_to_persons():
         assert any("有效身份证件" in m["any_of"] for m in unconditional), code
 
 
-@pytest.mark.parametrize("code", CODES)
+def test_conditional_materials_are_found():
+    assert "GD-22" in CONDITIONAL_CODES and len(CONDITIONAL_CODES) > 20
+
+
+@pytest.mark.parametrize("code", CONDITIONAL_CODES)
 def test_common_rule_materials_match_common_json(code):
     common = {r["id"]: r for r in json.loads((DATA / "common.json").read_text(encoding="utf-8"))["rules"]}
     by_code = {"proxy": common["proxy"], "first_payment": common["first_payment_bank_account"]}
     item = ALL[code]
+    assert any(m["condition"] and m["condition"]["code"] in by_code for m in item["materials"])
     for cond_code, rule in by_code.items():
         got = [m for m in item["materials"] if m["condition"] and m["condition"]["code"] == cond_code]
         if got:
@@ -391,8 +456,9 @@ def test_common_rule_materials_match_common_json(code):
 
 # --- process and notes (SC-3) -------------------------------------------------
 
-@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("code", STEP_CODES)
 def test_process_steps_appear_in_seed(code):
+    assert ALL[code]["process"]
     for step in ALL[code]["process"]:
         assert in_seed(step), step
 
@@ -414,9 +480,16 @@ def test_process_kind_matches_steps(code):
         assert item["sub_items"]
 
 
-@pytest.mark.parametrize("code", CODES)
+def test_items_without_notes_have_no_seed_notes():
+    for code in set(CODES) - set(NOTE_CODES):
+        assert "备注" not in seed_sections(ALL[code]), code
+    assert NOTE_CODES
+
+
+@pytest.mark.parametrize("code", NOTE_CODES)
 def test_notes_appear_in_seed(code):
     item = ALL[code]
+    assert item["notes"]
     for note in item["notes"]:
         assert in_seed(note), note
     seed_notes = seed_sections(item).get("备注")
@@ -445,17 +518,24 @@ def test_time_limit_text_is_the_seed_line(code):
     seed = seed_sections(item).get("办理时限")
     if seed is not None:
         assert seed == [item["time_limit"]["text"]]
-    elif code not in UNLABELED:
+    elif "time_limit" in UNLABELED.get(code, set()):  # GD-12: the heading is lost; the line is there
+        assert item["time_limit"]["text"] and in_seed(item["time_limit"]["text"])
+    else:
         assert item["time_limit"]["text"] is None
 
 
-@pytest.mark.parametrize("code", CODES)
+def test_deadline_codes_are_found():
+    assert DEADLINE_CODES and set(DEADLINE_CODES) <= set(STEP_CODES)
+
+
+@pytest.mark.parametrize("code", DEADLINE_CODES)
 def test_process_deadlines_within_time_limit(code):
     item = ALL[code]
     days = item["time_limit"]["days"]
-    for step in item["process"]:
-        for n in re.findall(r"(\d+)个工作日", step):
-            assert days is not None and int(n) <= days, step
+    deadlines = [(step, int(n)) for step in item["process"] for n in re.findall(r"(\d+)个工作日", step)]
+    assert deadlines
+    for step, n in deadlines:
+        assert days is not None and n <= days, step
 
 
 # --- city overrides -----------------------------------------------------------
@@ -507,3 +587,43 @@ def test_common_rules():
         for m in rule["materials"]:
             assert m["condition"] == rule["condition"] and m["text"] == rule["text"]
             assert all(name in rule["text"] for name in m["any_of"])
+
+
+# --- the checks can fail: mutations of a copy of the data are caught --------------------------
+
+def _copy(code):
+    return json.loads(json.dumps(ALL[code], ensure_ascii=False))
+
+
+def test_an_invented_substitute_for_gd22_is_caught():
+    item = _copy("GD-22")
+    check_substitutes(item)  # the real data passes
+    item["materials"][1]["substitutes"].append({"name": "个人承诺书", "consequence": None})
+    with pytest.raises(AssertionError, match="GD-22"):
+        check_substitutes(item)
+
+
+def test_a_missing_substitute_is_caught():
+    item = _copy("GD-14")
+    check_substitutes(item)
+    offered = next(m for m in item["materials"] if m["substitutes"])
+    offered["substitutes"] = []
+    with pytest.raises(AssertionError, match="GD-14"):
+        check_substitutes(item)
+
+
+@pytest.mark.parametrize("code", ["GD-22", "GD-14", "GD-23"])
+def test_a_dropped_material_is_caught(code):
+    item = _copy(code)
+    check_materials_cover_seed(item)
+    dropped = next(m for m in item["materials"] if not m["condition"])
+    item["materials"] = [m for m in item["materials"] if m is not dropped]
+    with pytest.raises(AssertionError):
+        check_materials_cover_seed(item)
+
+
+def test_an_invented_material_is_caught():
+    item = _copy("GD-22")
+    item["materials"].append({"id": "m9", "text": "户口簿", "any_of": ["户口簿"], "substitutes": [], "condition": None})
+    with pytest.raises(AssertionError):
+        check_materials_cover_seed(item)

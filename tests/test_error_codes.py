@@ -5,6 +5,7 @@ language; UserError carries the facts a frontend acts on (nextPossibleOn, pendin
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from yibao.schema.errors import preferred_language
 from .support import DONGQU_CENTRE, SHIQI_CENTRE, counts
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_CALLS = {"UserError": 0, "ErrorText": 0, "coded_error": 0, "info": 0,  # code is the first argument
+UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+CODE_CALLS = {"UserError": 0, "ErrorText": 0, "coded_error": 0, "info": 0, "CliError": 0,  # code is the first argument
               "RequestError": 2, "NotAuthenticated": 2, "Forbidden": 2, "BadArgument": 2}  # third, or code=
 
 
@@ -43,7 +45,8 @@ def codes_in(source: str) -> set[str]:
                 text(node.value)
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values):
-                if isinstance(key, ast.Constant) and key.value == "code":
+                if isinstance(key, ast.Constant) and key.value == "code" and isinstance(value, ast.Constant) \
+                        and UPPER_SNAKE.fullmatch(str(value.value)):  # not prose keyed "code" (descriptions)
                     text(value)
         elif isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
@@ -136,7 +139,7 @@ async def test_variable_of_the_wrong_type_is_a_coded_client_error(yibao_client):
     assert_shaped(result.errors[0], result.errors[0]["extensions"]["code"])
 
 
-FACTS = "errors { code field message messageEn nextPossibleOn pendingSelectionId phones }"
+FACTS = "errors { code field message messageEn nextPossibleOn pendingSelectionId phones pendingSelection { id status effectiveFrom } }"
 SELECT_FACTS = f"""
 mutation($input: SelectInstitutionInput!) {{
   selectInstitution(input: $input) {{ selection {{ id effectiveFrom }} {FACTS} }}
@@ -160,7 +163,7 @@ async def test_kp4_outside_the_window_says_when_it_opens_and_whom_to_phone(kaipi
     error = next(e for e in refused["errors"] if e["code"] == "OUTSIDE_CHANGE_WINDOW")
     assert error["nextPossibleOn"] == "2024-10-01"
     assert error["phones"] == ["2256983", "2259876"]
-    assert error["pendingSelectionId"] is None
+    assert error["pendingSelectionId"] is None and error["pendingSelection"] is None
 
 
 async def test_zs4_second_change_names_the_pending_change_and_next_month(zhongshan, yibao_platform, new_id):
@@ -173,6 +176,7 @@ async def test_zs4_second_change_names_the_pending_change_and_next_month(zhongsh
     limit = next(e for e in refused["errors"] if e["code"] == "CHANGE_LIMIT_REACHED")
     assert limit["nextPossibleOn"] == "2026-06-01"
     assert limit["pendingSelectionId"] == change["id"]  # withdrawable: a link to it, not prose
+    assert limit["pendingSelection"] == {"id": change["id"], "status": "PENDING", "effectiveFrom": "2026-06-01"}
     assert limit["phones"] == []
     pending = next(e for e in refused["errors"] if e["code"] == "PENDING_CHANGE_EXISTS")
     assert pending["pendingSelectionId"] == change["id"]

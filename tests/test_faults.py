@@ -23,10 +23,10 @@ def faulty_city() -> types.ModuleType:
         return CityInfo(code="faulty", name="故障市", division_code="449902")
 
     @hookimpl
-    def yibao_service_item(item):
+    def yibao_validate_person(person):
         raise ZeroDivisionError("a bug in a plugin")
 
-    city.yibao_city, city.yibao_service_item = yibao_city, yibao_service_item
+    city.yibao_city, city.yibao_validate_person = yibao_city, yibao_validate_person
     return city
 
 
@@ -35,10 +35,13 @@ def yibao_extra_plugins():
     return [faulty_city()]
 
 
-async def test_a_bug_is_logged_once_with_the_id_the_response_carries(yibao_client, caplog):
+async def test_a_bug_is_logged_once_with_the_id_the_response_carries(yibao_client, caplog, new_id):
     caplog.set_level(logging.ERROR, logger="yibao.graphql")
-    response = await yibao_client.http.post("/graphql", json={"query": '{ serviceItems(city: "faulty") { code } }'},
-                                            headers={"Accept": "application/graphql-response+json"})
+    register = ('mutation($id: String!) { registerPerson(input: { idNumber: $id, name: "张三", city: "faulty", '
+                'scheme: EMPLOYEE }) { errors { code } } }')
+    response = await yibao_client.http.post("/graphql", json={"query": register, "variables": {"id": new_id()}},
+                                            headers={"Accept": "application/graphql-response+json",
+                                                     "Authorization": f"Bearer {yibao_client.token('admin')}"})
     body = response.json()
     assert response.status_code == 200  # data is present (null): a field error, not a request error
     [error] = body["errors"]

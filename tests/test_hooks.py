@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from . import support
 from .plugins import example_city as ex
-from .support import WITHDRAW, City
+from .support import City
+
+CITY_CODE = "errors { code cityCode "
+WITHDRAW = support.WITHDRAW.replace("errors { code ", CITY_CODE)
 
 ON = "2026-03-02"  # a Monday, early in the month (EX-3 accepts changes)
 
@@ -14,6 +18,19 @@ ON = "2026-03-02"  # a Monday, early in the month (EX-3 accepts changes)
 @pytest.fixture
 def yibao_extra_plugins():
     return [ex]
+
+
+@pytest.fixture(autouse=True)
+def city_codes(monkeypatch):
+    """Ask for `cityCode` too: the example city's own codes are served as CITY_RULE + cityCode."""
+    for name in ("SELECT", "REGISTER"):
+        monkeypatch.setattr(support, name, getattr(support, name).replace("errors { code ", CITY_CODE))
+
+
+def codes(errors: list[dict]) -> list[str]:
+    """Each refusal's code: the city's own (cityCode) when the registry does not know it (CITY_RULE)."""
+    assert all((e["code"] == "CITY_RULE") == (e["cityCode"] is not None) for e in errors), errors
+    return [e["cityCode"] or e["code"] for e in errors]
 
 
 @pytest.fixture
@@ -50,11 +67,9 @@ async def test_hook_yibao_rule_sets(yibao_client):
 
 
 async def test_hook_yibao_validate_person(city, yibao_client, new_id):
-    from .support import REGISTER
-
     payload = {"idNumber": new_id(), "name": "李四", "city": "exampleville", "scheme": "RESIDENT", "tier": 3}
-    body = (await yibao_client(REGISTER, {"input": payload}, token=city.agency, today=ON)).data["registerPerson"]
-    assert [e["code"] for e in body["errors"]] == ["TIER_NOT_OFFERED"]  # EX-8
+    body = (await yibao_client(support.REGISTER, {"input": payload}, token=city.agency, today=ON)).data["registerPerson"]
+    assert codes(body["errors"]) == ["TIER_NOT_OFFERED"]  # EX-8
     assert body["person"] is None
 
 
@@ -69,14 +84,14 @@ async def test_hook_yibao_selection_slots(city, new_id):
     # a resident has the community slot only: the listed hospital fits none of their slots
     resident = await _employee(city, new_id, "RESIDENT")
     refused = await city.select(resident, ex.TCM_HOSPITAL, on=ON)
-    assert [e["code"] for e in refused["errors"]] == ["EX_NOT_LISTED"]
+    assert codes(refused["errors"]) == ["EX_NOT_LISTED"]
 
 
 async def test_hook_yibao_validate_selection(city, new_id):
     pid = await _employee(city, new_id)
     first = await city.select(pid, ex.JIA_CENTRE, on=ON)
     late = await city.select(pid, ex.YI_CENTRE, on="2026-03-23", replaces=first["selection"]["id"])
-    assert [e["code"] for e in late["errors"]] == ["CHANGE_CLOSED"]  # EX-3
+    assert codes(late["errors"]) == ["CHANGE_CLOSED"]  # EX-3
 
 
 async def test_hook_yibao_refusal_overrides(city, new_id, yibao_platform):
@@ -86,11 +101,11 @@ async def test_hook_yibao_refusal_overrides(city, new_id, yibao_platform):
     refused = await city.select(pid, ex.MATERNITY, on=ON)
     assert refused["selection"] is None
     (error,) = refused["errors"]
-    assert error["code"] == "EX_NOT_LISTED" and error["field"] == ["institutionCode"]
+    assert codes([error]) == ["EX_NOT_LISTED"] and error["field"] == ["institutionCode"]
     assert "示例市人民医院" in error["message"] and ex.TCM_HOSPITAL in error["messageEn"]
     # refusals the city does not override stay as the defaults word them
     other_city = await city.select(pid, "H44200110001", on=ON)
-    assert [e["code"] for e in other_city["errors"]] == ["INSTITUTION_OTHER_CITY"]
+    assert codes(other_city["errors"]) == ["INSTITUTION_OTHER_CITY"]
 
 
 async def test_hook_yibao_first_choice_effective_date(city, new_id):
@@ -124,7 +139,7 @@ async def test_hook_yibao_validate_withdrawal(city, new_id):
     change_id = change["selection"]["id"]
     token = city.agency
     too_late = await city.client(WITHDRAW, {"id": change_id}, token=token, today="2026-03-31")
-    assert [e["code"] for e in too_late.data["withdrawSelection"]["errors"]] == ["WITHDRAWAL_TOO_LATE"]  # EX-7
+    assert codes(too_late.data["withdrawSelection"]["errors"]) == ["WITHDRAWAL_TOO_LATE"]  # EX-7
     in_time = await city.client(WITHDRAW, {"id": change_id}, token=token, today="2026-03-25")
     assert in_time.data["withdrawSelection"]["errors"] == []
     assert in_time.data["withdrawSelection"]["selection"]["status"] == "WITHDRAWN"

@@ -100,6 +100,23 @@ async def test_a_request_about_a_zhongshan_person_reaches_only_zhongshan_and_the
     assert {c.code for c in yibao_platform.plugins.cities} == {"zhongshan", "jiangmen_kaiping", "shenzhen", "testville"}
 
 
+async def test_a_request_about_a_testville_person_reaches_testville(yibao_client, yibao_platform, new_id):
+    """The positive control of the test above: the same hook does see its own city's request."""
+    from yibao.core.domain import Institution, InstitutionLevel
+
+    from .support import City
+
+    await yibao_platform.institutions.import_institutions("testville", [Institution(
+        code="H44999900001", name="测试镇卫生院", city="testville", level=InstitutionLevel.LEVEL_1_OR_BELOW,
+        category="卫生院", division_code="449999")], source="test")
+    testville = City(yibao_client, "testville")
+    pid = new_id()
+    await testville.register(pid, on="2026-04-01")
+    body = await testville.select(pid, "H44999900001", on="2026-04-01")
+    assert body["errors"] == [] and body["selection"]["slot"] == "ANY"
+    assert CALLS == [("testville", "testville")]
+
+
 @pytest.fixture
 def zhongshan_city(zhongshan):
     return zhongshan

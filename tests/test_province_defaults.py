@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from datetime import date
 
 from yibao.core import defaults
@@ -113,10 +114,25 @@ def test_yibao_selection_needs_review_defaults_to_no_and_zhongshan_reviews_the_p
 
 
 def test_yibao_service_item_defaults_leave_items_alone():
-    from yibao.core.catalogue.items import load_catalogue
+    """A city without its own yibao_service_item gets every item exactly as the province gives it;
+    a city with one gets its change (the positive control: the same call can change an item)."""
+    from dataclasses import replace
 
+    from yibao.core.catalogue.items import load_catalogue
+    from yibao.core.domain import CityInfo
+    from yibao.core.hookspecs import hookimpl
+    from yibao.core.plugins import PluginHost
+
+    plain = types.ModuleType("plain_city")
+    plain.yibao_city = hookimpl(lambda: CityInfo("plain", "平常市", "449970"))
+    local = types.ModuleType("local_city")
+    local.yibao_city = hookimpl(lambda: CityInfo("local", "本地市", "449971"))
+    local.yibao_service_item = hookimpl(lambda item: replace(item, notes=(*item.notes, "本地")))
+    host = PluginHost.load(entry_points=False, extra=[plain, local])
+    for item in load_catalogue():
+        assert host.adjust("plain", "yibao_service_item", "item", item) is item, item.code
     item = load_catalogue().get("GD-22")
-    assert not hasattr(defaults, "yibao_service_item") or defaults.yibao_service_item(item=item) is item
+    assert host.adjust("local", "yibao_service_item", "item", item).notes[-1] == "本地"
 
 
 def test_rf4_a_remote_choice_is_made_with_the_filing():

@@ -1,5 +1,6 @@
 """applicationEvents over graphql-transport-ws: an event caused through a second server process
-reaches a subscriber of the first on PostgreSQL (LISTEN/NOTIFY); on SQLite within one process."""
+reaches a subscriber of the first on PostgreSQL (LISTEN/NOTIFY); on SQLite within one process;
+a stranger's subscription is refused with a coded error, through GraphQL over WebSocket."""
 
 from __future__ import annotations
 
@@ -86,7 +87,41 @@ async def test_on_sqlite_events_reach_subscribers_of_the_same_process(yibao_plat
     assert [e["status"] for e in events] == ["SUBMITTED", "APPROVED"]
 
 
-async def test_a_subscription_to_another_persons_application_is_refused(zhongshan, yibao_platform, new_id):
+async def subscribe_once(base: str, token: str, app_id: str) -> dict:
+    """Open a graphql-transport-ws connection as `token`, subscribe, return the first message."""
+    async with websockets.connect(base.replace("http://", "ws://") + "/graphql",
+                                  subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init",
+                                  "payload": {"Authorization": f"Bearer {token}", "X-Business-Date": "2026-03-02"}}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": FOLLOW, "variables": {"id": app_id}}}))
+        return json.loads(await asyncio.wait_for(ws.recv(), 30))
+
+
+async def test_a_subscription_to_another_persons_application_is_refused(yibao_platform, new_id):
+    """Through GraphQL over WebSocket on a real server: the stranger gets FORBIDDEN, the owner
+    (the positive control, same query, same server) gets the application's current state."""
+    owner, other = new_id(), new_id()
+    agency = issue_token(SECRET, Role.AGENCY, city="zhongshan")
+    owner_token, other_token = (issue_token(SECRET, Role.PERSON, person=p) for p in (owner, other))
+    with server(yibao_platform.settings.database_url) as base:
+        for pid in (owner, other):
+            gql(base, REGISTER, {"input": {"idNumber": pid, "name": "订阅测试", "city": "zhongshan",
+                                           "scheme": "EMPLOYEE"}}, agency, "2026-03-02")
+        app_id = gql(base, SUBMIT, {"input": {
+            "idNumber": owner, "serviceItemCode": "GD-14", "channel": "YUEYIBAO",
+            "materials": ["有效身份证件", "《广东省异地就医登记备案表》", "个人承诺书"]}},
+            owner_token, "2026-03-02")["submitApplication"]["application"]["id"]
+        refused = await subscribe_once(base, other_token, app_id)
+        allowed = await subscribe_once(base, owner_token, app_id)
+    assert refused["type"] == "next" and refused["payload"]["data"] is None, refused
+    assert [e["extensions"]["code"] for e in refused["payload"]["errors"]] == ["FORBIDDEN"]
+    assert allowed["type"] == "next" and allowed["payload"]["data"]["applicationEvents"]["status"] == "SUBMITTED"
+
+
+async def test_a_refused_follower_is_removed(zhongshan, yibao_platform, new_id):
+    """The service under the subscription leaves no follower behind when it refuses."""
     from datetime import date
 
     from yibao.core.auth import Actor

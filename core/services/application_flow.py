@@ -16,6 +16,7 @@ from ..errors import Refused, UserError, not_found
 from ..events import ApplicationEventBus
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
+from .application_records import ReviewDecision, SelectionRequestDetails, SubmissionDetails, SubstituteUsed
 from .applications import Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
 from .persons import load_person
@@ -31,24 +32,24 @@ class SubmitInput:
     service_item_code: str
     channel: Channel
     materials: tuple[str, ...]
-    details: dict
+    details: SubmissionDetails
     idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewInput:
     application_id: int
-    decision: str  # APPROVE | REJECT | RETURN
+    decision: ReviewDecision
     reason: str | None = None
     missing_materials: tuple[str, ...] = ()
 
 
-def facts_of(call: Call, details: dict) -> list[str]:
+def facts_of(call: Call, details: SubmissionDetails) -> list[str]:
     """Conditions the material rules depend on: a proxy token is a proxy (SC-4); others are declared."""
-    facts = {str(f) for f in details.get("facts", []) if isinstance(f, str)}
-    if call.actor.role is Role.PROXY or details.get("proxy") is True:
+    facts = set(details.facts)
+    if call.actor.role is Role.PROXY or details.proxy:
         facts.add("proxy")
-    if details.get("firstPayment") is True:
+    if details.first_payment:
         facts.add("first_payment")
     return sorted(facts)
 
@@ -86,15 +87,15 @@ class ApplicationFlow:
             checked = check_materials(item, data.materials, facts)
             if not checked.ok:
                 raise Refused(checked.to_user_errors())  # 一次性告知: every missing material at once
-            case = data.details.get("case")
-            due = await self.catalogue.due(item, call.today, data.channel, case if isinstance(case, str) else None)
+            case = data.details.case
+            due = await self.catalogue.due(item, call.today, data.channel, case)
             row = await open_application(
                 self.events, session, call, person_id=person.id, city=person.city, item_code=item.code,
-                channel=data.channel, details=dict(data.details), due_date=due.date,
+                channel=data.channel, time_limit_case=case, due_date=due.date,
                 due_note=due.note_zh or None, calendar_fallback=due.fallback, materials=list(data.materials),
                 facts=facts, idempotency_key=data.idempotency_key,
-                substitutions=[{"requirement": s.requirement_id, "substitute": s.name, "consequence": s.consequence,
-                                "replaces": list(s.replaces)} for s in checked.substitutions],
+                substitutions=[SubstituteUsed(requirement=s.requirement_id, substitute=s.name, consequence=s.consequence,
+                                            replaces=tuple(s.replaces)) for s in checked.substitutions],
             )
             return (await load_many(session, [row.id]))[row.id]
 
@@ -111,24 +112,28 @@ class ApplicationFlow:
                 errors.append(UserError("NOT_UNDER_REVIEW", f"该申请当前状态为{row.status}，不能审核",
                                         f"the application is {row.status}, not awaiting review", ("applicationId",)))
             reason = (data.reason or "").strip() or None
-            if data.decision in ("REJECT", "RETURN") and not reason and not data.missing_materials:
+            if data.decision is not ReviewDecision.APPROVE and not reason and not data.missing_materials:
                 errors.append(UserError("REASON_REQUIRED", "不予通过或退回须说明原因",
                                         "a rejection or return needs a reason", ("reason",)))
-            if data.decision == "RETURN":
+            if data.decision is ReviewDecision.RETURN:
                 errors += await self._check_named_materials(row, data.missing_materials)
             if errors:
                 raise Refused(errors)
-            if data.decision == "APPROVE":
-                if "institutionCode" in row.details:  # a selection application (e.g. ZS-6 portal review)
-                    await self.selections.apply_reviewed(session, call, row)
+            if data.decision is ReviewDecision.APPROVE:
+                request = SelectionRequestDetails.from_json(row.details)
+                if request is not None:  # a selection application (e.g. ZS-6 portal review)
+                    await self.selections.apply_reviewed(session, call, row, request)
                 else:
-                    await add_event(self.events, session, call, row, ApplicationStatus.APPROVED, None, reason)
-            elif data.decision == "REJECT":
-                await add_event(self.events, session, call, row, ApplicationStatus.REJECTED, None, reason)
+                    await add_event(self.events, session, call, row, ApplicationStatus.APPROVED, None, reason,
+                                    decision=data.decision)
+            elif data.decision is ReviewDecision.REJECT:
+                await add_event(self.events, session, call, row, ApplicationStatus.REJECTED, None, reason,
+                                decision=data.decision)
             else:
                 missing = list(data.missing_materials)
                 text = reason or "请补充以下材料：" + "、".join(missing)
-                await add_event(self.events, session, call, row, ApplicationStatus.RETURNED, None, text, missing)
+                await add_event(self.events, session, call, row, ApplicationStatus.RETURNED, None, text, missing,
+                                decision=data.decision)
             await session.flush()
             return (await load_many(session, [row.id]))[row.id]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -19,7 +19,8 @@ from ..errors import BadArgument
 from ..events import RESYNC, ApplicationEventBus
 from ..pagination import Page, after_id, build_page, page_request
 from ..storage.database import Database
-from ..storage.tables import ApplicationEventRow, ApplicationRow, PersonRow
+from ..storage.tables import ApplicationEventRow, ApplicationRow, ApplicationSubstitutionRow, PersonRow, SelectionRow
+from .application_records import ReviewDecision, SelectionRequestDetails, SubstituteUsed
 
 
 class ApplicationStatus(str, enum.Enum):
@@ -53,6 +54,7 @@ class ApplicationEvent:
     channel: Channel | None
     reason: str | None
     missing_materials: tuple[str, ...] = ()
+    decision: ReviewDecision | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,12 @@ class Application:
     due_note: str | None = None
     calendar_fallback: bool = False
     materials: tuple[str, ...] = ()
-    substitutions: tuple[dict, ...] = ()
-    details: dict = field(default_factory=dict)
+    substitutions: tuple[SubstituteUsed, ...] = ()
+    time_limit_case: str | None = None
+    selection_request: SelectionRequestDetails | None = None
+    """Set for a selection application (SE-5): the request it stands for."""
+    selection_id: int | None = None
+    """The selection the request created (at once, or when a reviewer approved it)."""
 
     def overdue_on(self, day: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_date is not None and day > self.due_date
@@ -78,19 +84,24 @@ class Application:
 
 async def open_application(
     events: ApplicationEventBus, session: AsyncSession, call: Call, *, person_id: int, city: str, item_code: str,
-    channel: Channel, details: dict, due_date: date | None = None, due_note: str | None = None,
-    calendar_fallback: bool = False, materials: list[str] | None = None, facts: list[str] | None = None,
-    substitutions: list[dict] | None = None, idempotency_key: str | None = None,
+    channel: Channel, selection_request: SelectionRequestDetails | None = None, due_date: date | None = None,
+    due_note: str | None = None, calendar_fallback: bool = False, materials: list[str] | None = None,
+    facts: list[str] | None = None, substitutions: list[SubstituteUsed] | None = None,
+    idempotency_key: str | None = None, time_limit_case: str | None = None,
 ) -> ApplicationRow:
     row = ApplicationRow(
         person_id=person_id, city=city, item_code=item_code, channel=channel.value,
         status=ApplicationStatus.SUBMITTED.value, submitted_on=call.today, due_date=due_date, due_note=due_note,
-        calendar_fallback=calendar_fallback, details=details, materials=materials or [], facts=facts or [],
-        substitutions=substitutions or [], idempotency_key=idempotency_key,
+        calendar_fallback=calendar_fallback, details=selection_request.to_json() if selection_request else {},
+        materials=materials or [], facts=facts or [], idempotency_key=idempotency_key, time_limit_case=time_limit_case,
         created_at=datetime.now(UTC), created_by=call.actor.label,
     )
     session.add(row)
     await session.flush()
+    for position, s in enumerate(substitutions or ()):
+        session.add(ApplicationSubstitutionRow(
+            application_id=row.id, position=position, requirement=s.requirement, substitute=s.substitute,
+            consequence=s.consequence, replaces=list(s.replaces)))
     await add_event(events, session, call, row, ApplicationStatus.SUBMITTED, channel)
     return row
 
@@ -98,12 +109,13 @@ async def open_application(
 async def add_event(
     events: ApplicationEventBus, session: AsyncSession, call: Call, row: ApplicationRow, status: ApplicationStatus,
     channel: Channel | None, reason: str | None = None, missing: list[str] | None = None,
+    decision: ReviewDecision | None = None,
 ) -> None:
     row.status = status.value
     event = ApplicationEventRow(
         application_id=row.id, status=status.value, at=datetime.now(UTC), business_date=call.today,
         actor=call.actor.label, channel=channel.value if channel else None, reason=reason,
-        missing_materials=missing or [],
+        missing_materials=missing or [], decision=decision.value if decision else None,
     )
     session.add(event)
     await session.flush()
@@ -115,30 +127,48 @@ def _event(e: ApplicationEventRow) -> ApplicationEvent:
         id=e.id, application_id=e.application_id, status=ApplicationStatus(e.status), at=e.at,
         business_date=e.business_date, actor=e.actor, channel=Channel(e.channel) if e.channel else None,
         reason=e.reason, missing_materials=tuple(e.missing_materials or ()),
+        decision=ReviewDecision(e.decision) if e.decision else None,
     )
 
 
-def _domain(row: ApplicationRow, events: list[ApplicationEventRow]) -> Application:
+def _substitution(s: ApplicationSubstitutionRow) -> SubstituteUsed:
+    return SubstituteUsed(requirement=s.requirement, substitute=s.substitute, consequence=s.consequence,
+                        replaces=tuple(s.replaces or ()))
+
+
+def _domain(row: ApplicationRow, events: list[ApplicationEventRow], selection_id: int | None,
+            substitutions: list[ApplicationSubstitutionRow]) -> Application:
     return Application(
         id=row.id, person_id=row.person_id, city=row.city, item_code=row.item_code,
         channel=Channel(row.channel), status=ApplicationStatus(row.status), submitted_on=row.submitted_on,
         due_date=row.due_date, due_note=row.due_note, calendar_fallback=bool(row.calendar_fallback),
-        materials=tuple(row.materials or ()), substitutions=tuple(row.substitutions or ()),
-        details=dict(row.details or {}), events=tuple(_event(e) for e in sorted(events, key=lambda e: e.id)),
+        materials=tuple(row.materials or ()),
+        substitutions=tuple(_substitution(s) for s in sorted(substitutions, key=lambda s: s.position)),
+        time_limit_case=row.time_limit_case, selection_request=SelectionRequestDetails.from_json(row.details),
+        selection_id=selection_id, events=tuple(_event(e) for e in sorted(events, key=lambda e: e.id)),
     )
 
 
 async def load_many(session: AsyncSession, pks: list[int]) -> dict[int, Application]:
-    """Applications with their events, in two statements."""
+    """Applications with their events, the selection each created and the substitutes used,
+    in three statements."""
     if not pks:
         return {}
-    rows = (await session.scalars(select(ApplicationRow).where(ApplicationRow.id.in_(pks)))).all()
+    rows = (await session.execute(
+        select(ApplicationRow, SelectionRow.id)
+        .outerjoin(SelectionRow, SelectionRow.application_id == ApplicationRow.id)
+        .where(ApplicationRow.id.in_(pks)))).all()
     events = (await session.scalars(
         select(ApplicationEventRow).where(ApplicationEventRow.application_id.in_(pks)))).all()
+    used = (await session.scalars(
+        select(ApplicationSubstitutionRow).where(ApplicationSubstitutionRow.application_id.in_(pks)))).all()
     by_app: dict[int, list[ApplicationEventRow]] = {}
     for e in events:
         by_app.setdefault(e.application_id, []).append(e)
-    return {r.id: _domain(r, by_app.get(r.id, [])) for r in rows}
+    subs: dict[int, list[ApplicationSubstitutionRow]] = {}
+    for s in used:
+        subs.setdefault(s.application_id, []).append(s)
+    return {r.id: _domain(r, by_app.get(r.id, []), selection_id, subs.get(r.id, [])) for r, selection_id in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,21 +7,19 @@ import json
 from datetime import UTC, date, datetime
 from importlib.resources import files
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import access
 from ..auth import Role
 from ..call import Call
-from ..catalogue._parse import parse_item
 from ..catalogue.calendar import WorkingCalendar, YearSchedule
 from ..catalogue.due_dates import DueDate, due_date
-from ..catalogue.items import Catalogue, ServiceItem, load_common_rules
+from ..catalogue.items import Catalogue, ServiceItem, load_catalogue
 from ..domain import Channel
 from ..plugins import PluginHost
 from ..storage.database import Database
-from ..storage.tables import CalendarScheduleRow, ReferenceVersionRow, ServiceItemRow
+from ..storage.tables import CalendarScheduleRow, CatalogueVersionRow, ServiceItemRow
 
-CATALOGUE_VERSION_KEY = "__catalogue__"
 WINDOW_CHANNELS = (Channel.WINDOW, Channel.INSTITUTION)  # on site: "窗口即时办结"
 
 
@@ -44,8 +42,9 @@ async def sync_catalogue(db: Database) -> bool:
     documents = _packaged_documents()
     digest = hashlib.sha256(json.dumps(documents, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     async with db.write() as session:
-        version = await session.get(ReferenceVersionRow, CATALOGUE_VERSION_KEY)
-        if version is not None and version.digest == digest:
+        latest = await session.scalar(select(CatalogueVersionRow.digest)
+                                      .order_by(CatalogueVersionRow.loaded_at.desc()).limit(1))
+        if latest == digest:
             return False
         existing = {r.code: r for r in (await session.scalars(select(ServiceItemRow))).all()}
         for doc in documents:
@@ -57,46 +56,77 @@ async def sync_catalogue(db: Database) -> bool:
         for stale in existing.values():
             await session.delete(stale)
         now = datetime.now(UTC)
+        version = await session.get(CatalogueVersionRow, digest)  # a version loaded before, back again
         if version is None:
-            session.add(ReferenceVersionRow(city=CATALOGUE_VERSION_KEY, digest=digest, loaded_at=now))
+            session.add(CatalogueVersionRow(digest=digest, loaded_at=now))
         else:
-            version.digest, version.loaded_at = digest, now
+            version.loaded_at = now
     return True
 
 
 class ServiceCatalogue:
+    """The catalogue and the working-day calendar, built once and served from memory.
+
+    The catalogue is the packaged one (`load_catalogue()`, the same value the data tests check);
+    each city's version is made once, at start-up, by passing every item through the city's
+    adjusting hook (`yibao_service_item`) and `Catalogue.with_override`. The calendar is read from
+    storage at start-up and re-read only when the stored schedules' revision changed (one small
+    statement; an operator's `yibao calendar load` in another process is seen at the next due date).
+    """
+
     def __init__(self, db: Database, plugins: PluginHost):
         self.db = db
         self.plugins = plugins
+        self._catalogues: dict[str | None, Catalogue] = {}
+        self._calendar: WorkingCalendar | None = None
+        self._calendar_revision: tuple | None = None
+
+    async def start(self) -> None:
+        """Build every city's catalogue and read the calendar (Platform.start)."""
+        self._build()
+        await self.calendar()
+
+    def _build(self) -> None:
+        base = load_catalogue()
+        built: dict[str | None, Catalogue] = {None: base}
+        for info in self.plugins.cities:
+            local = base
+            for item in base:
+                adjusted = self.plugins.adjust(info.code, "yibao_service_item", "item", item)
+                if adjusted is not item:
+                    local = local.with_override(adjusted)
+            built[info.code] = local
+        self._catalogues = built
 
     async def catalogue(self, city: str | None = None) -> Catalogue:
-        """The stored catalogue; with a city, each item passed through that city's plugin."""
-        async with self.db.read() as session:
-            rows = (await session.scalars(select(ServiceItemRow))).all()
-        return Catalogue(tuple(self._local(_parse(r), city) for r in rows), load_common_rules())
+        """The catalogue; with a city, as that city applies it."""
+        if city is not None:
+            self.plugins.check_city(city)
+        if not self._catalogues:
+            self._build()
+        return self._catalogues[city]
 
     async def items(self, city: str | None = None, search: str | None = None) -> tuple[ServiceItem, ...]:
         catalogue = await self.catalogue(city)
         return catalogue.search(search) if search else catalogue.items()
 
     async def item(self, code: str, city: str | None = None) -> ServiceItem | None:
-        """One item as the city applies it (one row read, one item adjusted)."""
-        async with self.db.read() as session:
-            row = await session.get(ServiceItemRow, code.strip())
-        return self._local(_parse(row), city) if row is not None else None
-
-    def _local(self, item: ServiceItem, city: str | None) -> ServiceItem:
-        if city is None:
-            return item
-        self.plugins.check_city(city)
-        return self.plugins.adjust(city, "yibao_service_item", "item", item)
+        """One item as the city applies it."""
+        return (await self.catalogue(city)).get(code)
 
     # -- the working-day calendar ---------------------------------------------------------------
 
     async def calendar(self) -> WorkingCalendar:
+        """The calendar with every loaded schedule; re-read when the stored revision changed."""
         async with self.db.read() as session:
-            rows = (await session.scalars(select(CalendarScheduleRow))).all()
-        return WorkingCalendar({r.year: _schedule(r) for r in rows})
+            revision = tuple((await session.execute(
+                select(func.count(), func.max(CalendarScheduleRow.loaded_at)).select_from(CalendarScheduleRow)
+            )).one())
+            if self._calendar is None or revision != self._calendar_revision:
+                rows = (await session.scalars(select(CalendarScheduleRow))).all()
+                self._calendar = WorkingCalendar({r.year: _schedule(r) for r in rows})
+                self._calendar_revision = revision
+        return self._calendar
 
     async def due(self, item: ServiceItem, submitted_on: date, channel: Channel, case: str | None = None) -> DueDate:
         """SC-2: the due date by the item's time limit (or its exception for `case`, e.g. 个人账户申办)."""
@@ -114,10 +144,7 @@ class ServiceCatalogue:
             row.workdays = sorted(d.isoformat() for d in schedule.workdays)
             row.loaded_at, row.loaded_by = datetime.now(UTC), call.actor.label
             session.add(row)
-
-
-def _parse(row: ServiceItemRow) -> ServiceItem:
-    return parse_item(row.document, {"code": row.parent_code} if row.parent_code else None)
+        self._calendar = None  # this process re-reads at once; others see the new revision
 
 
 def _schedule(row: CalendarScheduleRow) -> YearSchedule:

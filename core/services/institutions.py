@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+
 from sqlalchemy import func, or_, select
 
 from ..domain import Agency, Institution, InstitutionFilter, InstitutionLevel
@@ -13,6 +15,7 @@ from ..storage.database import Database
 from ..storage.tables import AgencyRow, InstitutionRow
 from . import mapping
 from .reference import upsert_institutions
+from .reference import withdraw_missing as withdraw
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 CURSOR_KIND = "institution"
@@ -23,8 +26,10 @@ def _like(term: str) -> str:
 
 
 def _conditions(city: str, town: str | None, level: InstitutionLevel | None, category: str | None,
-                search: str | None) -> list:
+                search: str | None, include_withdrawn: bool = False) -> list:
     conditions = [InstitutionRow.city == city]
+    if not include_withdrawn:  # reference data lifecycle: withdrawn institutions only when asked for
+        conditions.append(InstitutionRow.withdrawn_on.is_(None))
     if town:
         conditions.append(InstitutionRow.town == town)
     if level:
@@ -60,11 +65,13 @@ class Institutions:
         first: int | None = None,
         after: str | None = None,
         with_total: bool = False,
+        include_withdrawn: bool = False,
     ) -> Page[Institution]:
-        """IN-2: by city, town, level, category and name (汉字, full pinyin or initials)."""
+        """IN-2: by city, town, level, category and name (汉字, full pinyin or initials); withdrawn
+        institutions only when asked for."""
         self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
-        conditions = _conditions(city, town, level, category, search)
+        conditions = _conditions(city, town, level, category, search, include_withdrawn)
         stmt = select(InstitutionRow).where(*conditions).order_by(InstitutionRow.code).limit(request.first + 1)
         if request.after:
             stmt = stmt.where(InstitutionRow.code > request.after)
@@ -75,22 +82,36 @@ class Institutions:
                 total = await session.scalar(select(func.count()).select_from(InstitutionRow).where(*conditions))
         return build_page([mapping.institution(r) for r in rows], request, CURSOR_KIND, lambda i: i.code, total)
 
+    async def in_city(self, city: str, search: str | None = None) -> list[Institution]:
+        """Every institution of the city (matching `search`, IN-2), ordered by code."""
+        self.plugins.check_city(city)
+        stmt = select(InstitutionRow).where(*_conditions(city, None, None, None, search)).order_by(InstitutionRow.code)
+        async with self.db.read() as session:
+            return [mapping.institution(r) for r in (await session.scalars(stmt)).all()]
+
     async def count(self, city: str, *, town: str | None = None, level: InstitutionLevel | None = None,
-                    category: str | None = None, search: str | None = None) -> int:
+                    category: str | None = None, search: str | None = None, include_withdrawn: bool = False) -> int:
         """How many institutions `search` with these filters finds (a connection's totalCount)."""
         self.plugins.check_city(city)
         async with self.db.read() as session:
             return await session.scalar(select(func.count()).select_from(InstitutionRow).where(
-                *_conditions(city, town, level, category, search))) or 0
+                *_conditions(city, town, level, category, search, include_withdrawn))) or 0
 
-    async def import_institutions(self, city: str, items: list[Institution], source: str) -> int:
-        """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list)."""
+    async def import_institutions(self, city: str, items: list[Institution], source: str, *,
+                                  withdraw_missing: date | None = None) -> int:
+        """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list).
+
+        With `withdraw_missing` (a day) the items are the complete list of the city's imported
+        institutions: any imported earlier and absent now is withdrawn as of that day."""
         self.plugins.check_city(city)
         wrong = [i.code for i in items if i.city != city]
         if wrong:
             raise BadArgument(f"以下机构不属于{city}：{', '.join(wrong)}", f"institutions not of {city}: {', '.join(wrong)}")
         async with self.db.write() as session:
-            return await upsert_institutions(session, items, source)
+            count = await upsert_institutions(session, items, source)
+            if withdraw_missing is not None:
+                await withdraw(session, city, [i.code for i in items], withdraw_missing, imported=True)
+            return count
 
     async def by_code(self, code: str) -> Institution | None:
         async with self.db.read() as session:

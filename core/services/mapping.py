@@ -32,6 +32,7 @@ def institution(row: InstitutionRow) -> Institution:
         tags=tuple(row.tags or ()),
         specialties=tuple(row.specialties or ()),
         services=tuple(SelectionKind(s) for s in row.services or ()),
+        withdrawn_on=row.withdrawn_on,
     )
 
 

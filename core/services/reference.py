@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import select
@@ -34,6 +34,21 @@ def _digest(institutions: Iterable[Institution], agencies: Iterable[Agency]) -> 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+async def withdraw_missing(session: AsyncSession, city: str, keep: Iterable[str], today: date, *,
+                           imported: bool) -> list[str]:
+    """Mark the city's institutions absent from `keep` withdrawn as of `today`: those shipped by the
+    plugin (imported=False) or those brought by imports (imported=True). Rows stay: history and
+    existing selections keep pointing at them."""
+    kept = set(keep)
+    origin = InstitutionRow.source.like("import:%") if imported else InstitutionRow.source == "plugin"
+    rows = (await session.scalars(select(InstitutionRow).where(
+        InstitutionRow.city == city, InstitutionRow.withdrawn_on.is_(None), origin))).all()
+    gone = [r for r in rows if r.code not in kept]
+    for row in gone:
+        row.withdrawn_on = today
+    return sorted(r.code for r in gone)
+
+
 async def upsert_institutions(session: AsyncSession, items: Iterable[Institution], source: str) -> int:
     items = list(items)
     codes = [i.code for i in items]
@@ -48,13 +63,15 @@ async def upsert_institutions(session: AsyncSession, items: Iterable[Institution
         row.tags, row.specialties = list(inst.tags), list(inst.specialties)
         row.services = [s.value for s in inst.services]
         row.name_pinyin, row.name_initials, row.source = full, initials, source
+        row.withdrawn_on = None  # shipped or imported again: current again
         if inst.code not in existing:
             session.add(row)
     return len(items)
 
 
-async def sync_reference_data(db: Database, plugins: PluginHost) -> dict[str, bool]:
-    """Load each city's shipped data when it changed since the last start (digest compare)."""
+async def sync_reference_data(db: Database, plugins: PluginHost, today: date) -> dict[str, bool]:
+    """Load each city's shipped data when it changed since the last start (digest compare); a shipped
+    institution the data no longer holds is withdrawn as of `today`."""
     changed: dict[str, bool] = {}
     for city in plugins.cities:
         data = plugins.city(city.code).yibao_reference_data()
@@ -67,6 +84,7 @@ async def sync_reference_data(db: Database, plugins: PluginHost) -> dict[str, bo
                 changed[city.code] = False
                 continue
             await upsert_institutions(session, data.institutions, source="plugin")
+            await withdraw_missing(session, city.code, [i.code for i in data.institutions], today, imported=False)
             existing = {
                 a.name: a
                 for a in (await session.scalars(select(AgencyRow).where(AgencyRow.city == city.code))).all()

@@ -35,6 +35,7 @@ from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import mapping
+from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
     SELECTION_ITEMS,
     Application,
@@ -66,6 +67,26 @@ class SelectionResult:
     selection: Selection | None
     """None while the request waits for review (its application says where it stands)."""
     application: Application | None
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionPreview:
+    """What `select` would do now, from a dry run (nothing written)."""
+
+    institution: Institution | None
+    slot: Slot | None
+    effective_from: date | None
+    """None when the request would wait for staff review (the approval day decides)."""
+    replaces: Selection | None
+    needs_review: bool
+    repeat: SelectionResult | None
+    """The first answer, when the idempotency key was used before."""
+
+
+class _DryRun(Exception):
+    def __init__(self, preview: SelectionPreview):
+        super().__init__("dry run")
+        self.preview = preview
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +124,39 @@ class Selections:
             app = await self._open(session, call, plan, data, review=False)
             return await self._write(session, call, plan, app)
 
-    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow) -> Selection:
+    # -- dry run (selectionOptions, selectInstitution(dryRun: true)) ---------------------------------
+
+    async def preview(self, call: Call, data: SelectInput) -> SelectionPreview:
+        """`select` without writing: the same checks, plan and city hooks, then the transaction is
+        rolled back (a private exception leaves `db.write()`), so even an accidental write is undone.
+        Raises Refused with every reason at once, exactly as `select` would."""
+        access.check_person_claim(call.actor, data.id_number)
+        access.require_roles(call.actor, SELECT_ROLES, "make selections")
+        try:
+            async with self.db.write() as session:
+                plan = await self._plan(session, call, data)
+                if isinstance(plan, SelectionResult):  # a repeated idempotency key: the first answer
+                    raise _DryRun(SelectionPreview(None, None, None, None, False, plan))
+                review = bool(plan.hooks.yibao_selection_needs_review(request=plan.request))
+                raise _DryRun(SelectionPreview(
+                    plan.institution, plan.slot, None if review else self._starts(plan), plan.request.replaces,
+                    review, None))
+        except _DryRun as done:
+            return done.preview
+
+    @staticmethod
+    def _starts(plan: _Plan) -> date:
+        """When the planned selection takes effect: the city decides (e.g. ZS-2/ZS-3, KP-4)."""
+        if plan.request.replaces is None:
+            return plan.hooks.yibao_first_choice_effective_date(request=plan.request)
+        return plan.hooks.yibao_change_effective_date(request=plan.request)
+
+    async def apply_reviewed(self, session: AsyncSession, call: Call, app: ApplicationRow,
+                             request: SelectionRequestDetails) -> Selection:
         """A reviewer approves a selection application: the city's rules apply as of the approval day."""
-        details = app.details
         data = SelectInput(
-            id_number=details["idNumber"], kind=SelectionKind(details["kind"]),
-            institution_code=details["institutionCode"], channel=Channel(app.channel),
-            replaces_selection_id=details.get("replacesSelectionId"),
+            id_number=request.id_number, kind=request.kind, institution_code=request.institution_code,
+            channel=Channel(app.channel), replaces_selection_id=request.replaces_selection_id,
         )
         plan = await self._plan(session, call, data)
         assert isinstance(plan, _Plan)
@@ -184,26 +231,24 @@ class Selections:
             channel=data.channel, idempotency_key=data.idempotency_key if review else None,
             due_date=due.date if due else call.today, due_note=(due.note_zh or None) if due else None,
             calendar_fallback=due.fallback if due else False,
-            details={"idNumber": plan.person.id_number, "institutionCode": plan.institution.code,
-                     "kind": data.kind.value, "replacesSelectionId": data.replaces_selection_id,
-                     "replaces": replaces.id if replaces else None, "idempotencyKey": data.idempotency_key},
+            selection_request=SelectionRequestDetails(
+                id_number=plan.person.id_number, kind=data.kind, institution_code=plan.institution.code,
+                replaces_selection_id=data.replaces_selection_id, replaces=replaces.id if replaces else None,
+                idempotency_key=data.idempotency_key),
         )
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
                      reviewed: bool = False) -> SelectionResult:
-        request, hooks = plan.request, plan.hooks
+        request = plan.request
         replaces = request.replaces
-        if replaces is None:
-            starts = hooks.yibao_first_choice_effective_date(request=request)
-        else:
-            starts = hooks.yibao_change_effective_date(request=request)
+        starts = self._starts(plan)
         row = SelectionRow(
             person_id=plan.person.id, kind=request.kind.value, slot=(plan.slot.key if plan.slot else request.kind.value),
             institution_id=plan.institution.id, scheme=(request.scheme.value if request.scheme else None),
             effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
             created_on=call.today, created_at=datetime.now(UTC), created_by=call.actor.label,
             replaces_id=replaces.id if replaces else None, application_id=app.id,
-            idempotency_key=None if reviewed else app.details.get("idempotencyKey"),
+            idempotency_key=None if reviewed else _idempotency_key(app),
         )
         session.add(row)
         await session.flush()
@@ -215,9 +260,8 @@ class Selections:
             self._event(session, call, old.id, "END_SCHEDULED", request.channel,  # type: ignore[union-attr]
                         {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
                          "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
-        app.details = {**app.details, "selectionId": row.id}
         await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
-                        None if reviewed else request.channel)
+                        None if reviewed else request.channel, decision=ReviewDecision.APPROVE if reviewed else None)
         await session.flush()
         return await self._result(session, row.id)
 
@@ -394,6 +438,11 @@ class Selections:
             return []
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         return await self.institutions.matching(list(filters or ()))
+
+
+def _idempotency_key(app: ApplicationRow) -> str | None:
+    request = SelectionRequestDetails.from_json(app.details)
+    return request.idempotency_key if request else None
 
 
 def _unique(errors: list[UserError]) -> list[UserError]:

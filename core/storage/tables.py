@@ -30,6 +30,8 @@ class InstitutionRow(Base):
     name_pinyin: Mapped[str] = mapped_column(String(800), default="")
     name_initials: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(40), default="plugin")
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    """No longer shipped or imported since this day: kept with its history, refused for new selections."""
     __table_args__ = (Index("ix_institutions_city_town", "city", "town"),)
 
 
@@ -89,11 +91,13 @@ class ApplicationRow(Base):
     submitted_on: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    """Only a selection application's request (application_records.SelectionRequestDetails)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(100))
     materials: Mapped[list[str]] = mapped_column(JSON, default=list)
     facts: Mapped[list[str]] = mapped_column(JSON, default=list)
-    substitutions: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    time_limit_case: Mapped[str | None] = mapped_column(String(100))
+    """The item's time-limit exception applied to the due date (e.g. 个人账户申办), if any."""
     due_note: Mapped[str | None] = mapped_column(Text)
     calendar_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
@@ -113,6 +117,21 @@ class ApplicationEventRow(Base):
     channel: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     missing_materials: Mapped[list[str]] = mapped_column(JSON, default=list)
+    decision: Mapped[str | None] = mapped_column(String(10))
+    """A reviewer's decision (ReviewDecision) for the events a review caused; None otherwise."""
+
+
+class ApplicationSubstitutionRow(Base):
+    """A material an application met by a substitute (SC-5), in the order the check found them."""
+
+    __tablename__ = "application_substitutions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    requirement: Mapped[str] = mapped_column(String(20))
+    substitute: Mapped[str] = mapped_column(String(200))
+    consequence: Mapped[str | None] = mapped_column(Text)
+    replaces: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class SelectionRow(Base):
@@ -159,6 +178,14 @@ class ReferenceVersionRow(Base):
     __tablename__ = "reference_versions"
     city: Mapped[str] = mapped_column(String(40), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CatalogueVersionRow(Base):
+    """Which version (digest) of the packaged catalogue was loaded into service_items, and when."""
+
+    __tablename__ = "catalogue_versions"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

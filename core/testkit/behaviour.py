@@ -43,10 +43,10 @@ OVERRIDABLE = set(REFUSAL_CODES) | {"REPLACEMENT_AMBIGUOUS"}
 TRIES = 6  # institutions tried per scenario before reporting that no first choice succeeds
 
 REGISTER = """mutation($input: RegisterPersonInput!) {
-  registerPerson(input: $input) { person { id } errors { code field message messageEn } } }"""
+  registerPerson(input: $input) { person { id } errors { code cityCode field message messageEn } } }"""
 SELECT = """mutation($input: SelectInstitutionInput!) {
   selectInstitution(input: $input) {
-    selection { id slot status effectiveFrom institution { code } } errors { code field message messageEn } } }"""
+    selection { id slot status effectiveFrom institution { code } } errors { code cityCode field message messageEn } } }"""
 COVERAGE = """query($id: String!, $on: Date, $kind: SelectionKind) { coverage(idNumber: $id, on: $on, kind: $kind) { code } }"""
 
 
@@ -67,7 +67,7 @@ class _Run:
         """SE-4: every refusal has an upper-snake code, a Chinese and an English message."""
         for e in errors:
             code, zh, en = (e.code, e.message, e.message_en) if isinstance(e, UserError) else (
-                e.get("code"), e.get("message"), e.get("messageEn"))
+                e.get("cityCode") or e.get("code"), e.get("message"), e.get("messageEn"))
             if not isinstance(code, str) or not CODE.match(code):
                 self.problems.append(f"{where}: refusal code {code!r} is not an upper-snake code")
             if not zh or not CJK.search(zh):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -16,10 +17,22 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_PREFIX = "yibao"
+PREFIX = re.compile(r"^[a-z_][a-z0-9_]{0,29}$")
 
 
 def postgres_admin_url() -> str:
     return os.environ.get("YIBAO_TEST_POSTGRES_URL", DEFAULT_PG)
+
+
+def database_prefix() -> str:
+    """YIBAO_TEST_DB_PREFIX: what the names of the PostgreSQL databases the kit creates start with.
+
+    Lower-case letters, digits and _, at most 30 characters (names stay within PostgreSQL's 63)."""
+    prefix = os.environ.get("YIBAO_TEST_DB_PREFIX", "").strip() or DEFAULT_PREFIX
+    if not PREFIX.match(prefix):
+        raise ValueError(f"YIBAO_TEST_DB_PREFIX={prefix!r}: use lower-case letters, digits and _, at most 30 characters")
+    return prefix
 
 
 async def _pg(sql_statements: list[str], url: str | None = None) -> None:
@@ -70,12 +83,13 @@ class TemplateDatabase:
         self.backend = backend
         self.workdir = workdir
         self.tag = uuid.uuid4().hex[:10]
+        self.prefix = database_prefix()
         self.created: list[str] = []
         if backend == "sqlite":
             self.template = workdir / f"template-{self.tag}.db"
             _run(_prepare(f"sqlite+aiosqlite:///{self.template}"))
         else:
-            self.template_name = f"yibao_tmpl_{self.tag}"
+            self.template_name = f"{self.prefix}_tmpl_{self.tag}"
             _run(_pg([f'CREATE DATABASE "{self.template_name}"']))
             _run(_prepare(_with_db(self.template_name)))
 
@@ -86,7 +100,7 @@ class TemplateDatabase:
             path = self.workdir / f"t-{name}.db"
             shutil.copyfile(self.template, path)
             return f"sqlite+aiosqlite:///{path}"
-        db = f"yibao_t_{self.tag}_{name}"
+        db = f"{self.prefix}_t_{self.tag}_{name}"
         await _pg([f'CREATE DATABASE "{db}" TEMPLATE "{self.template_name}"'])
         self.created.append(db)
         return _with_db(db)

@@ -6,6 +6,9 @@ Fixtures:
   yibao_platform    a started Platform on a fresh copy of a migrated database
   yibao_client      a GraphQLClient bound to the ASGI app of that platform (training mode on)
   yibao_extra_plugins  override to register extra plugins (e.g. a test city) for a module
+
+PostgreSQL databases are named YIBAO_TEST_DB_PREFIX (default "yibao") + "_tmpl_…" / "_t_…";
+docs/plugins.md lists every fixture, option, marker and variable.
 """
 
 from __future__ import annotations
@@ -63,6 +66,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "yibao_backends(*names): restrict a test to these backends")
+    config.addinivalue_line("markers", "every_case_asserts: fail a case that runs no assertion "
+                                       "(needs enable_assertion_pass_hook = true in the pytest ini)")
+
+
+# -- every_case_asserts: a test that asserts nothing is a defect -----------------------------------
+
+_PASSED_ASSERTIONS: dict[str, int] = {}
+
+
+def pytest_assertion_pass(item: pytest.Item, lineno: int, orig: str, expl: str) -> None:
+    _PASSED_ASSERTIONS[item.nodeid] = _PASSED_ASSERTIONS.get(item.nodeid, 0) + 1
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):  # type: ignore[no-untyped-def]
+    before = _PASSED_ASSERTIONS.get(item.nodeid, 0)
+    result = yield
+    if item.get_closest_marker("every_case_asserts") is not None:
+        if not item.config.getini("enable_assertion_pass_hook"):
+            raise pytest.UsageError("every_case_asserts needs enable_assertion_pass_hook = true")
+        if _PASSED_ASSERTIONS.get(item.nodeid, 0) == before:
+            raise AssertionError(f"{item.nodeid} ran without executing a single assertion")
+    return result
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from strawberry.types import Info
 
 from yibao.core.errors import UserError as UserErrorValue
 from yibao.core.services.application_flow import ReviewInput, SubmitInput
+from yibao.core.services.application_records import ReviewDecision as ReviewDecisionValue
+from yibao.core.services.application_records import SubmissionDetails
 
 from .. import globalid
 from ..context import ctx
@@ -69,7 +71,8 @@ async def submit_application(info: Info, input: SubmitApplicationInput) -> Appli
             "BAD_USER_INPUT", "details 须为 JSON 对象", "details must be a JSON object", ("details",)))])
     app, errors = await attempt(c.platform.application_flow.submit(c.call, SubmitInput(
         id_number=input.id_number, service_item_code=input.service_item_code, channel=input.channel,
-        materials=tuple(input.materials), details=dict(input.details or {}), idempotency_key=input.idempotency_key,
+        materials=tuple(input.materials), details=SubmissionDetails.from_json(input.details if isinstance(input.details, dict) else None),
+        idempotency_key=input.idempotency_key,
     )))
     return _payload(c, app, errors)
 
@@ -78,7 +81,7 @@ async def submit_application(info: Info, input: SubmitApplicationInput) -> Appli
 async def review_application(info: Info, input: ReviewApplicationInput) -> ApplicationPayload:
     c = ctx(info)
     app, errors = await attempt(c.platform.application_flow.review(c.call, ReviewInput(
-        application_id=globalid.decode_int(input.application_id, "Application"), decision=input.decision.value,
+        application_id=globalid.decode_int(input.application_id, "Application"), decision=ReviewDecisionValue(input.decision.value),
         reason=input.reason, missing_materials=tuple(input.missing_materials or ()),
     )))
     return _payload(c, app, errors)

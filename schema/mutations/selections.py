@@ -11,6 +11,7 @@ from .. import globalid
 from ..context import Context, ctx
 from ..permissions import AGENCY, SELECTORS
 from ..types import Application, Channel, Selection, SelectionKind, UserError
+from ..selection_options import SelectionPreview
 from .base import attempt
 
 
@@ -24,6 +25,9 @@ class SelectInstitutionInput:
         default=None, description="The selection to change; when omitted the city's rules pick the slot")
     idempotency_key: Optional[str] = strawberry.field(
         default=None, description="Repeat a request safely: the same key returns the first answer")
+    dry_run: Optional[bool] = strawberry.field(
+        default=False, description="预演：执行相同的规则检查并在 preview 中给出结果，不写入任何数据。"
+                                   "Dry run: the same checks, answered in `preview`, with nothing written.")
 
 
 @strawberry.type
@@ -31,6 +35,9 @@ class SelectionPayload:
     selection: Optional[Selection]
     application: Optional[Application] = strawberry.field(description="SE-5: the application-progress entry")
     errors: list[UserError]
+    preview: Optional[SelectionPreview] = strawberry.field(
+        default=None, description="dryRun 时：现在办理会得到什么（未写入）。With dryRun: what the request would get "
+                                  "now (nothing written).")
 
 
 @strawberry.input
@@ -61,10 +68,17 @@ def _payload(c: Context, result: Optional[SelectionResult], errors: list[UserErr
 async def select_institution(info: Info, input: SelectInstitutionInput) -> SelectionPayload:
     c = ctx(info)
     replaces = globalid.decode_int(input.replaces_selection_id, "Selection") if input.replaces_selection_id else None
-    result, errors = await attempt(c.platform.selections.select(c.call, SelectInput(
+    data = SelectInput(
         id_number=input.id_number, kind=input.kind, institution_code=input.institution_code, channel=input.channel,
         replaces_selection_id=replaces, idempotency_key=input.idempotency_key,
-    )))
+    )
+    if input.dry_run:
+        preview, errors = await attempt(c.platform.selections.preview(c.call, data))
+        if preview is not None and preview.repeat is not None:
+            return _payload(c, preview.repeat, errors)
+        return SelectionPayload(selection=None, application=None, errors=errors,
+                                preview=SelectionPreview.from_value(preview, c.call.today, c.cities) if preview else None)
+    result, errors = await attempt(c.platform.selections.select(c.call, data))
     return _payload(c, result, errors)
 
 

@@ -22,6 +22,7 @@ from yibao.core.domain import (
     Town,
 )
 from yibao.core.errors import RefusalOverride, UserError
+from yibao.core.error_codes import CodeInfo
 from yibao.core.hookspecs import hookimpl
 from yibao.core.periods import first_of_next_month
 from yibao.core.rulesets import RuleSet
@@ -82,6 +83,18 @@ def yibao_reference_data() -> ReferenceData:
 @hookimpl
 def yibao_rule_sets() -> list[RuleSet]:
     return [RULES]
+
+
+@hookimpl
+def yibao_error_codes() -> list[CodeInfo]:
+    # The city's own refusal codes (EX-3, EX-4, EX-7, EX-8). Installed through the entry point they
+    # would be ErrorCode values; registered only in tests they are served as CITY_RULE + cityCode.
+    return [
+        CodeInfo("TIER_NOT_OFFERED", "本市居民医保只设一、二档。", "Residents choose tier 1 or 2 here."),
+        CodeInfo("CHANGE_CLOSED", "每月21日起不受理变更。", "Changes are accepted from the 1st to the 20th of a month."),
+        CodeInfo("EX_NOT_LISTED", "该机构不在本市普通门诊可选范围。", "The institution is not selectable for general outpatient here."),
+        CodeInfo("WITHDRAWAL_TOO_LATE", "生效前两日内不能撤回。", "Too close to taking effect to withdraw."),
+    ]
 
 
 @hookimpl
