@@ -101,3 +101,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.platform = platform
     app.state.http = http
     return app
+
+
+def serve_app() -> Starlette:
+    """The app one `yibao serve --workers N` process serves (uvicorn's factory)."""
+    return create_app(freeze_gc=True)

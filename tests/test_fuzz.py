@@ -5,6 +5,7 @@ printed (`pytest -s` shows them)."""
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import Counter
 
@@ -29,6 +30,7 @@ SCALARS = {
 }
 
 
+@functools.lru_cache(maxsize=1)  # generated once, sent to both databases
 def generated(count: int) -> list[tuple[str, bool]]:
     """`count` operations (query text, run as admin), the same on every run (derandomized)."""
     sdl = schema.as_str()
