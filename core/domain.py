@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from .settings import PluginSettings
+
 OPEN_END = date(2099, 12, 31)
 """SE-2: an open-ended validity period displays (and is stored) as ending 2099-12-31."""
 
@@ -23,7 +25,7 @@ class Scheme(str, enum.Enum):
 class SelectionKind(str, enum.Enum):
     """SE-1: kinds of selection; each is independent of the others."""
 
-    GENERAL_OUTPATIENT = "GENERAL_OUTPATIENT"  # 普通门诊 (Zhongshan: 社区门诊)
+    GENERAL_OUTPATIENT = "GENERAL_OUTPATIENT"  # 普通门诊 (some cities: 社区门诊)
     SPECIAL_DISEASE = "SPECIAL_DISEASE"  # 门特
     PRENATAL = "PRENATAL"  # 产检
     REMOTE = "REMOTE"  # 异地 (with a remote filing)
@@ -76,6 +78,40 @@ class Town:
     kind: str | None = None
 
 
+class NetworkKind(str, enum.Enum):
+    """Kinds of institution networks (机构网络): groups an institution belongs to, as data."""
+
+    SETTLEMENT_HOSPITAL = "SETTLEMENT_HOSPITAL"  # 结算医院: the hospital community centres settle through
+    MEDICAL_ALLIANCE = "MEDICAL_ALLIANCE"  # 医共体 / 医联体: a county or city medical alliance
+    MEDICAL_GROUP = "MEDICAL_GROUP"  # 医院集团: a hospital group running community centres
+    TOWN = "TOWN"  # 镇街 grouping when it is not the institution's own town field
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRef:
+    """Names one network: its kind and its id (e.g. the settlement hospital's code)."""
+
+    kind: NetworkKind
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkMembership:
+    """An institution's membership of a network (kind + id, with the network's name for display).
+
+    The network's head belongs to its own network (a settlement hospital is a member of the
+    SETTLEMENT_HOSPITAL network whose id is its code), so one network filter finds both.
+    """
+
+    kind: NetworkKind
+    id: str
+    name: str = ""
+
+    @property
+    def ref(self) -> NetworkRef:
+        return NetworkRef(self.kind, self.id)
+
+
 @dataclass(frozen=True, slots=True)
 class Institution:
     """定点医疗机构: a designated medical institution (IN-1)."""
@@ -93,6 +129,13 @@ class Institution:
     id: int | None = None
     withdrawn_on: date | None = None
     """The day it stopped being shipped or imported (reference data lifecycle); None while current."""
+    networks: tuple[NetworkMembership, ...] = ()
+
+    def in_network(self, ref: NetworkRef) -> bool:
+        return any(m.kind is ref.kind and m.id == ref.id for m in self.networks)
+
+    def networks_of(self, kind: NetworkKind) -> tuple[NetworkMembership, ...]:
+        return tuple(m for m in self.networks if m.kind is kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +177,42 @@ class SchemePeriod:
     tier: int | None = None
 
 
+class PersonCategory(str, enum.Enum):
+    """A category an agency records for a person with dates (人员类别), read by city rules."""
+
+    STUDENT = "STUDENT"  # 在校学生
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPeriod:
+    """A dated category of a person, as an agency recorded it."""
+
+    category: PersonCategory
+    valid_from: date
+    valid_to: date = OPEN_END
+    recorded_by: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+BIRTH_DATE_DOCUMENTS = ("RESIDENT_ID", "HMT_RESIDENCE_PERMIT")
+"""ID-1: documents numbered after GB 11643 (birth date in characters 7-14). The others carry none."""
+
+
+def birth_date_from_document(number: str, document_type: str = "RESIDENT_ID") -> date | None:
+    """ID-1: the birth date in characters 7-14 of a GB 11643 number; None when the document has none."""
+    if document_type not in BIRTH_DATE_DOCUMENTS or len(number) != 18 or not number[6:14].isdigit():
+        return None
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
-    """参保人 as the rules see them: identity, city and dated scheme history."""
+    """参保人 as the rules see them: identity, city, dated scheme history and dated categories."""
 
     id: int
     id_number: str
@@ -145,6 +221,22 @@ class Person:
     schemes: tuple[SchemePeriod, ...]
     document_type: str = "RESIDENT_ID"
     insured_since: date | None = None
+    categories: tuple[CategoryPeriod, ...] = ()
+
+    @property
+    def birth_date(self) -> date | None:
+        """From the ID document (GB 11643 characters 7-14); None for documents without one."""
+        return birth_date_from_document(self.id_number, self.document_type)
+
+    def age_on(self, day: date) -> int | None:
+        """Full years of age on `day` (a birthday counts from that day); None without a birth date."""
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def has_category(self, category: PersonCategory, day: date) -> bool:
+        return any(c.category is category and c.covers(day) for c in self.categories)
 
     def scheme_period_on(self, day: date) -> SchemePeriod | None:
         for period in self.schemes:
@@ -227,9 +319,19 @@ class Slot:
 class InstitutionFilter:
     """Coverage as data: the institutions a selection lets a person use.
 
-    The core service turns this into a query; plugins never read storage.
-    An institution matches when it is listed in `codes`, or lies in one of `towns` (of `city`)
-    and has one of `categories` or one of `tags`.
+    The core service turns this into a query; plugins never read storage. How axes combine:
+
+    - An institution of `city` matches when its code is in `codes`, OR it matches every axis
+      that is given among `towns`, `networks`, `categories`, `tags` and `levels` (AND across
+      axes; within one axis any listed value matches).
+    - An empty axis does not restrict. A filter giving no axis at all matches only `codes`,
+      unless `whole_city` is set: then it matches every designated institution of the city
+      (further narrowed by any axis given).
+    - A list of filters (the coverage hook's answer) is their union.
+
+    Each axis is usable alone: `InstitutionFilter(city, tags=("镇街医院",))` is every
+    institution with that tag. Example (ZS-5): the community centres of a 镇街 and its town
+    hospital are two filters, `towns=(t,), categories=(…)` and `towns=(t,), tags=("镇街医院",)`.
     """
 
     city: str
@@ -238,6 +340,30 @@ class InstitutionFilter:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     rule: str = ""
+    networks: tuple[NetworkRef, ...] = ()
+    levels: tuple[InstitutionLevel, ...] = ()
+    whole_city: bool = False
+
+    @property
+    def restricts(self) -> bool:
+        """Whether the AND part applies (some axis given, or the whole city asked for)."""
+        return self.whole_city or bool(self.towns or self.categories or self.tags or self.networks or self.levels)
+
+    def matches(self, inst: Institution) -> bool:
+        """The same test the storage query makes, for plugins and tests that hold institutions."""
+        if inst.city != self.city:
+            return False
+        if inst.code in self.codes:
+            return True
+        if not self.restricts:
+            return False
+        return (
+            (not self.towns or inst.town in self.towns)
+            and (not self.categories or inst.category in self.categories)
+            and (not self.tags or any(t in self.tags for t in inst.tags))
+            and (not self.networks or any(inst.in_network(n) for n in self.networks))
+            and (not self.levels or inst.level in self.levels)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +382,8 @@ class SelectionRequest:
     """The record this request changes; None for a first choice of an empty slot."""
     history: tuple[Selection, ...] = field(default=())
     """Every selection of this kind the person has ever had, withdrawn and ended included."""
+    settings: PluginSettings = field(default_factory=PluginSettings)
+    """The city plugin's settings as the operator configured them (core/settings.py)."""
 
     @property
     def is_change(self) -> bool:

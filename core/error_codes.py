@@ -80,6 +80,8 @@ REQUEST = _domain(
          "The database is unavailable or the server is busy; retry after Retry-After (HTTP 503)."),
     _top("THROTTLED", "请求过于频繁，请按 extensions.retryAfter 秒后重试（HTTP 429）。",
          "Too many requests; retry after extensions.retryAfter seconds (HTTP 429)."),
+    CodeInfo("INVALID_INSTITUTIONS", "机构导入文件中有缺少或错误的字段（命令行）。",
+             "An institution in the import file has a missing or wrong field (command line)."),
     CodeInfo("INVALID_SCHEDULE", "节假日安排文件格式不正确（命令行）。", "The holiday schedule file is malformed (command line)."),
 )
 
@@ -96,6 +98,8 @@ PERSONS = _domain(
     CodeInfo("NOT_FOUND", "未找到所指的对象（参保人、机构、选点记录或申请）。",
              "The named object (person, institution, selection or application) was not found."),
     CodeInfo("NOT_INSURED", "该参保人当日没有有效的参保记录。", "The person has no insurance scheme in force on the day."),
+    CodeInfo("CATEGORY_PERIOD_OVERLAPS", "该参保人已有与之重叠的同类人员类别记录。",
+             "The person already has this category for a period overlapping the new one."),
 )
 
 SELECTIONS = _domain(
@@ -125,6 +129,12 @@ SELECTIONS = _domain(
              "A change must move toward the combination of institutions the rules require (e.g. one level-1 and one level-2/3)."),
     CodeInfo("OLD_SCHEME_SELECTION_ACTIVE", "旧险种下的选点记录仍有效，须由经办机构先终止；phones 为办理电话。",
              "A selection made under the previous scheme is still active and must be ended by the agency first; phones lists whom to call."),
+    CodeInfo("SELECTION_NOT_REQUIRED", "此人的档次无需选点（绑定），可在参保地所有定点医疗机构就医。",
+             "The person's tier needs no selection (binding): every designated institution of the city covers them."),
+    CodeInfo("COMMUNITY_CENTRE_ONLY", "按年龄只能选择社区健康服务中心（消息说明年龄和规则）。",
+             "At the person's age only a community health centre may be chosen (the message gives the age and the rule)."),
+    CodeInfo("HOSPITAL_LEVEL_TOO_HIGH", "该医院的级别高于此人可选的级别（如儿童只能选二级及以下医院）。",
+             "The hospital's level is above what the person may choose (e.g. children: level 2 or below)."),
 )
 
 APPLICATIONS = _domain(

@@ -37,6 +37,7 @@ from .domain import (
 from .error_codes import CodeInfo
 from .errors import RefusalOverride, UserError
 from .rulesets import RuleSet
+from .settings import PluginSetting
 
 if TYPE_CHECKING:
     from .catalogue.items import ServiceItem
@@ -95,6 +96,26 @@ def yibao_rule_sets() -> list[RuleSet]:
         def yibao_rule_sets():
             return [RuleSet(id="foshan-2026", city="foshan", valid_from=date(2026, 1, 1),
                             valid_to=None, source="佛山市医保局 2026 年通知", rules=("FS-1",))]
+    """
+
+
+@hookspec
+def yibao_settings() -> list[PluginSetting]:
+    """The settings this city plugin declares, each with its default and descriptions (contributes).
+
+    Called once at start-up on the city's own plugin. An operator overrides a value without a
+    code edit: `YIBAO_SETTING_<CITY>_<NAME>` in the environment, or the JSON file named by
+    `YIBAO_SETTINGS_FILE` (`{"<city>": {"<name>": value}}`); a wrong type or an unknown name
+    stops the start-up (core/settings.py). Rules read the resolved values from
+    `SelectionRequest.settings`; the `plugins` query lists them with their source.
+
+    Example:
+
+        @hookimpl
+        def yibao_settings():
+            return [PluginSetting("change_cutoff_day", SettingType.INT, 20,
+                                  "每月变更截止日", "the last day of a month for a change to take effect next month",
+                                  minimum=1, maximum=28)]
     """
 
 
@@ -266,17 +287,24 @@ def yibao_validate_withdrawal(selection: Selection, today: date) -> list[UserErr
 @hookspec(firstresult=True)
 def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selection], on: date) -> list[InstitutionFilter]:
     """Where the person may be treated under `kind` on `on`, given the selections effective
-    that day, as institution filters the core resolves (decides).
+    that day (possibly none), as institution filters the core resolves (decides).
 
-    The defaults cover the selected institutions themselves.
+    The filters' union is the answer; each filter is its `codes` OR the AND of its given axes
+    (towns, networks, categories, tags, levels); `whole_city=True` covers every designated
+    institution of the city (see `InstitutionFilter`). Asked even when no selection is in
+    effect, so a city can cover persons who need not select. The defaults cover the selected
+    institutions themselves.
 
-    Example:
+    Example: the selected clinics, the community stations of their towns, and every member of
+    a settlement hospital's network:
 
         @hookimpl
         def yibao_coverage(person, kind, selections, on):
             towns = tuple({s.institution.town for s in selections if s.institution.town})
-            return [InstitutionFilter(city="foshan", codes=tuple(s.institution.code for s in selections),
-                                      towns=towns, categories=("社区卫生服务站",))]
+            codes = tuple(s.institution.code for s in selections)
+            return [InstitutionFilter(city="foshan", codes=codes, towns=towns, categories=("社区卫生服务站",)),
+                    InstitutionFilter(city="foshan", networks=(NetworkRef(NetworkKind.SETTLEMENT_HOSPITAL,
+                                                                          "H44060000001"),))]
     """
 
 
@@ -287,7 +315,7 @@ def yibao_coverage(person: Person, kind: SelectionKind, selections: list[Selecti
 
 @hookspec
 def yibao_service_item(item: ServiceItem) -> ServiceItem:
-    """The city's version of a catalogue item, e.g. Shenzhen's local rules (adjusts).
+    """The city's version of a catalogue item, e.g. a city's own local rules for it (adjusts).
 
     Return the item (changed with `dataclasses.replace`) or None to leave it as it is.
 

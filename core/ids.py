@@ -51,7 +51,7 @@ def check_document(number: str, document_type: str = RESIDENT_ID) -> list[UserEr
 
 def _check_resident_id(number: str, field: tuple[str, ...]) -> list[UserError]:
     # ID-1: GB 11643-1999. stdnum checks length, digits, check character and birth date; its
-    # birth-place table is not used: it lacks live codes (440783 开平市) and a number stays
+    # birth-place table is not used: it lacks some live county codes and a number stays
     # valid for life after its county is renamed.
     if len(number) != 18 or not number[:17].isdigit():
         return [UserError("INVALID_ID_NUMBER", "身份证号码应为18位（17位数字加校验位）",

@@ -18,6 +18,7 @@ from .services.application_flow import ApplicationFlow
 from .services.applications import Applications
 from .services.catalogue import ServiceCatalogue, sync_catalogue
 from .services.institutions import Institutions
+from .services.person_categories import PersonCategories
 from .services.persons import Persons
 from .services.reference import sync_reference_data
 from .services.selection_options import SelectionOptionsService
@@ -73,6 +74,7 @@ class Platform:
         self.events = ApplicationEventBus(self.db)
         self.institutions = Institutions(self.db, self.plugins)
         self.persons = Persons(self.db, self.plugins)
+        self.person_categories = PersonCategories(self.db)
         self.catalogue = ServiceCatalogue(self.db, self.plugins)
         self.applications = Applications(self.db, self.events)
         self.selections = Selections(self.db, self.plugins, self.catalogue, self.events, self.persons, self.institutions)

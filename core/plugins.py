@@ -6,8 +6,8 @@ defaults (pluggy's subset_hook_caller); integrators asking about three cities ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, cast
 
@@ -18,6 +18,7 @@ from .cityhooks import CityHookCalls
 from .domain import CityInfo
 from .errors import BadArgument
 from .rulesets import RuleSet
+from .settings import PluginSettings, ResolvedSetting, SettingsError, read_settings_file, resolve
 
 ENTRY_POINT_GROUP = "yibao.cities"
 DEFAULTS_NAME = "province-defaults"
@@ -34,6 +35,7 @@ class PluginInfo:
     city: str | None
     hooks: tuple[str, ...]
     rule_sets: tuple[RuleSet, ...]
+    settings: tuple[ResolvedSetting, ...] = field(default=())
 
 
 class CityHooks:
@@ -57,16 +59,24 @@ class CityHooks:
 
 
 class PluginHost:
-    def __init__(self, pm: pluggy.PluginManager, cities: dict[str, tuple[object, CityInfo]]):
+    def __init__(self, pm: pluggy.PluginManager, cities: dict[str, tuple[object, CityInfo]],
+                 settings: dict[str, PluginSettings] | None = None):
         self.pm = pm
         self._cities = cities
+        self._settings = settings or {}
         self._hooks: dict[str, CityHooks] = {}
         for code in cities:
             others = [p for c, (p, _) in cities.items() if c != code]
             self._hooks[code] = CityHooks(pm, others)
 
     @classmethod
-    def load(cls, *, entry_points: bool = True, extra: Iterable[object] = ()) -> PluginHost:
+    def load(cls, *, entry_points: bool = True, extra: Iterable[object] = (),
+             environ: Mapping[str, str] | None = None) -> PluginHost:
+        """Register the defaults and the city plugins, check their hooks and resolve their settings.
+
+        `environ` (default: os.environ) supplies YIBAO_SETTINGS_FILE and YIBAO_SETTING_<CITY>_<NAME>
+        (core/settings.py); a bad setting raises PluginError at start-up.
+        """
         pm = pluggy.PluginManager(hookspecs.PROJECT)
         pm.add_hookspecs(hookspecs)
         pm.register(defaults, name=DEFAULTS_NAME)
@@ -78,7 +88,8 @@ class PluginHost:
             pm.check_pending()  # a misspelt hook fails loudly at start-up
         except (pluggy.PluginValidationError, ValueError) as exc:
             raise PluginError(str(exc)) from exc
-        return cls(pm, _identify(pm))
+        cities = _identify(pm)
+        return cls(pm, cities, _resolve_settings(cities, environ))
 
     # -- dispatch ---------------------------------------------------------------------------
 
@@ -108,6 +119,10 @@ class PluginHost:
                 value = result
         return value
 
+    def settings(self, city: str) -> PluginSettings:
+        """The city plugin's resolved settings (empty when it declares none)."""
+        return self._settings.get(city) or PluginSettings(city)
+
     def has_city(self, code: str) -> bool:
         return code in self._cities
 
@@ -131,7 +146,9 @@ class PluginHost:
             hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
             rule_sets = tuple(getattr(plugin, "yibao_rule_sets", lambda: [])() or ())
             version = versions.get(id(plugin)) or getattr(plugin, "__version__", None) or _own_version()
-            out.append(PluginInfo(name, version, city_of.get(id(plugin)), hooks, rule_sets))
+            city = city_of.get(id(plugin))
+            settings = self.settings(city).resolved if city else ()
+            out.append(PluginInfo(name, version, city, hooks, rule_sets, settings))
         out.sort(key=lambda p: (p.city is None, p.city or "", p.name))
         return out
 
@@ -151,6 +168,26 @@ def _identify(pm: pluggy.PluginManager) -> dict[str, tuple[object, CityInfo]]:
             raise PluginError(f"two plugins claim city {info.code!r}")
         cities[info.code] = (plugin, info)
     return dict(sorted(cities.items()))
+
+
+def _resolve_settings(cities: dict[str, tuple[object, CityInfo]],
+                      environ: Mapping[str, str] | None) -> dict[str, PluginSettings]:
+    import os
+
+    env = os.environ if environ is None else environ
+    try:
+        file_data = read_settings_file(env)
+        unknown_cities = sorted(set(file_data) - set(cities))
+        if unknown_cities:
+            raise SettingsError(f"the settings file names cities no plugin serves: {', '.join(unknown_cities)}")
+        out = {}
+        for code, (plugin, _info) in cities.items():
+            declare = getattr(plugin, "yibao_settings", None)
+            specs = list(declare() or ()) if declare is not None else []
+            out[code] = resolve(code, specs, env, file_data)
+        return out
+    except SettingsError as exc:
+        raise PluginError(f"plugin settings: {exc}") from exc
 
 
 def _own_version() -> str:

@@ -7,10 +7,32 @@ import io
 import json
 from pathlib import Path
 
-from .domain import Agency, Institution, InstitutionLevel, Phone, ReferenceData, SelectionKind, Town
+from .domain import (
+    Agency,
+    Institution,
+    InstitutionLevel,
+    NetworkKind,
+    NetworkMembership,
+    Phone,
+    ReferenceData,
+    SelectionKind,
+    Town,
+)
+
+
+def network_from_dict(raw: dict) -> NetworkMembership:
+    """One network membership: {"kind": "SETTLEMENT_HOSPITAL", "id": "H44030300012", "name": "…"}."""
+    kind = raw.get("kind")
+    ident = str(raw.get("id") or "").strip()
+    if kind not in NetworkKind.__members__:
+        raise ValueError(f"network kind {kind!r} is not one of {', '.join(NetworkKind.__members__)}")
+    if not ident or len(ident) > 60:
+        raise ValueError(f"network id {raw.get('id')!r} must be 1-60 characters")
+    return NetworkMembership(NetworkKind(kind), ident, str(raw.get("name") or "").strip())
 
 
 def institution_from_dict(raw: dict, city: str) -> Institution:
+    """One institution of institutions.json / `yibao institutions import` (fields in README)."""
     return Institution(
         code=raw["code"].strip().upper(),
         name=raw["name"].strip(),
@@ -22,6 +44,7 @@ def institution_from_dict(raw: dict, city: str) -> Institution:
         tags=tuple(raw.get("tags") or ()),
         specialties=tuple(raw.get("specialties") or ()),
         services=tuple(SelectionKind(s) for s in raw.get("services") or ("GENERAL_OUTPATIENT",)),
+        networks=tuple(network_from_dict(n) for n in raw.get("networks") or ()),
     )
 
 
@@ -35,6 +58,9 @@ def institutions_from_csv(text: str, city: str) -> list[Institution]:
         row: dict = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         for column in CSV_LISTS:
             row[column] = [v.strip() for v in row.get(column, "").split(";") if v.strip()]
+        # networks: "KIND:id:name" entries separated by ';' (the name may be left out)
+        row["networks"] = [dict(zip(("kind", "id", "name"), v.strip().split(":", 2)))
+                           for v in row.get("networks", "").split(";") if v.strip()]
         row = {k: v for k, v in row.items() if v not in ("", [])}
         rows.append(institution_from_dict(row, city))
     return rows

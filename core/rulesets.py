@@ -1,4 +1,4 @@
-"""Dated rule sets: a city's rules carry the dates they apply to (Kaiping's 2022 and 2023 differ)."""
+"""Dated rule sets: a city's rules carry the dates they apply to (e.g. one city's 2022 and 2023 rules differ)."""
 
 from __future__ import annotations
 

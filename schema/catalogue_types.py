@@ -46,7 +46,7 @@ class MaterialRequirement:
     condition: Optional[MaterialCondition]
 
 
-@strawberry.type(description="A city's local rule for an item (e.g. 深圳市按当地规定执行).")
+@strawberry.type(description="某市对该事项的当地规定（由该市插件提供）。A city's own rule for an item (按当地规定执行), from its plugin.")
 class LocalRule:
     city: str
     text: str
@@ -83,6 +83,9 @@ class ServiceItem:
     evaluation: Optional[str] = strawberry.field(description="评价渠道 (好差评)")
     notes: list[str]
     local_rules: list[LocalRule]
+    local_rules_note: Optional[str] = strawberry.field(
+        description="全省清单注明部分地市按当地规定执行；按城市查询时由该市的版本给出具体规定。The province's note that "
+                    "some cities follow local rules for this item; ask with `city` for that city's version.")
 
     @classmethod
     def from_domain(cls, i: c.ServiceItem) -> "ServiceItem":
@@ -105,4 +108,5 @@ class ServiceItem:
             fee=i.fee, evaluation=i.evaluation, notes=list(i.notes),
             local_rules=[LocalRule(city=r.city, text=r.text, process_kind=r.process_kind, steps=list(r.steps))
                          for r in i.local_rules],
+            local_rules_note=i.local_rules_note,
         )

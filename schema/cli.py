@@ -12,6 +12,7 @@ from pathlib import Path
 
 from yibao.core.auth import Role, issue_token
 from yibao.core.platform import Call, Platform, Settings
+from yibao.core.plugins import PluginError
 
 from .cli_args import CliError, existing_file, no_traceback, port, positive_int, read_json
 
@@ -31,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="print a bearer token (signed with the same secret the server uses)")
     token.add_argument("--role", required=True, choices=[r.value for r in Role], help="the token's role")
-    token.add_argument("--city", help="city code (institution and agency roles), e.g. zhongshan")
+    token.add_argument("--city", help="city code (institution and agency roles); `yibao cities` style codes as served by the cities query")
     token.add_argument("--person", help="ID number of the person (person and proxy roles)")
     token.add_argument("--ttl", type=positive_int("ttl"), default=3600, help="lifetime in seconds, positive (default 3600)")
 
@@ -74,6 +75,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
+    try:
+        return _run(args, settings)
+    except PluginError as exc:  # e.g. a plugin setting of the wrong type: a clear start-up error
+        print(f"yibao: cannot start: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "db":
@@ -86,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         _check_city(args.city)
         try:
             count = asyncio.run(_import(settings, args.file, args.city, args.withdraw_missing))
-        except (KeyError, ValueError) as exc:  # a missing column or a value outside its set
-            raise CliError("BAD_ARGUMENT", f"{args.file} 中的机构缺少或有错误的字段：{exc}",
+        except (KeyError, TypeError, ValueError) as exc:  # a missing column or a value outside its set
+            raise CliError("INVALID_INSTITUTIONS", f"{args.file} 中的机构缺少或有错误的字段：{exc}",
                            f"an institution in {args.file} has a missing or wrong field: {exc}") from None
         print(f"imported {count} institutions into {args.city}")
         return 0
@@ -240,7 +249,7 @@ async def _import(settings: Settings, path: Path, city: str, withdraw_missing: b
         try:
             items = [institution_from_dict(r, city) for r in rows]
         except (KeyError, TypeError, ValueError) as exc:
-            raise CliError("BAD_ARGUMENT", f"{path} 中的机构缺少或有错误的字段：{exc}",
+            raise CliError("INVALID_INSTITUTIONS", f"{path} 中的机构缺少或有错误的字段：{exc}",
                            f"an institution in {path} has a missing or wrong field: {exc}") from None
     platform = Platform(settings)
     try:

@@ -17,7 +17,7 @@ RULES = "规则编号（如 ZS-4、KP-6）的含义见 docs/rules.md。Rule ids 
 
 # Arguments that mean the same wherever they appear.
 ARGUMENTS: dict[str, str] = {
-    "city": "城市代码：zhongshan、jiangmen_kaiping 或 shenzhen（见 cities）。City code: zhongshan, jiangmen_kaiping or shenzhen (see `cities`).",
+    "city": "城市代码（见 cities 查询）。City code (see the `cities` query).",
     "first": "每页条数，1 到 100，默认 20。Page size, 1 to 100, default 20.",
     "after": "从此游标之后开始（上一页的 pageInfo.endCursor）。Start after this cursor (the previous page's pageInfo.endCursor).",
     "idNumber": "参保人的证件号码（通常为18位居民身份证号码）。The person's document number (usually the 18-character resident ID number).",
@@ -84,7 +84,7 @@ TEXT: dict[str, str] = {
     "PageInfo.endCursor": "本页最后一条的游标，作为下一页的 after。Cursor of this page's last edge; pass it as `after` for the next page.",
     # -- cities, institutions, agencies ------------------------------------------------------------
     "City.id": "全局ID。The global id.",
-    "City.code": "城市代码，如 zhongshan。City code, e.g. zhongshan.",
+    "City.code": "城市代码（插件的代码）。City code (the plugin's code).",
     "City.name": "城市中文名称。The city's name in Chinese.",
     "City.divisionCode": "GB/T 2260 行政区划代码。GB/T 2260 administrative division code.",
     "City.towns": "下辖镇街或区。Towns, streets or districts below the city.",
@@ -350,7 +350,17 @@ ENUM_VALUES: dict[str, str] = {
     "ProcessKind.TRANSFER": "转移接续流程。Transfer between insurance regions.",
     "ProcessKind.INSTITUTION_ONE_STOP": "医疗机构一站式结算。One-stop settlement at the institution.",
     "ProcessKind.ONLINE_DECLARATION": "网上申报。Online declaration.",
-    "ProcessKind.SHENZHEN_FIVE_STEPS": "申请、受理、审核、拨付、办结五步流程（个别城市）。The five steps apply, accept, review, pay, done (some cities).",
+    "NetworkKind.SETTLEMENT_HOSPITAL": "结算医院：社区健康服务中心经其结算的医院；网络编号为该医院的机构编码。Settlement hospital: the hospital community centres settle through; the network id is its institution code.",
+    "NetworkKind.MEDICAL_ALLIANCE": "医共体／医联体。A medical alliance (医共体).",
+    "NetworkKind.MEDICAL_GROUP": "医院集团（举办社区健康服务中心的集团）。A hospital group (running community centres).",
+    "NetworkKind.TOWN": "镇街分组（与机构的镇街字段不同时使用）。A town grouping, where it differs from the institution's own town field.",
+    "PersonCategory.STUDENT": "在校学生。A student.",
+    "SettingSource.DEFAULT": "插件声明的默认值。The plugin's declared default.",
+    "SettingSource.FILE": "YIBAO_SETTINGS_FILE 指定的设置文件。The settings file named by YIBAO_SETTINGS_FILE.",
+    "SettingSource.ENVIRONMENT": "环境变量 YIBAO_SETTING_<CITY>_<NAME>。The environment variable YIBAO_SETTING_<CITY>_<NAME>.",
+    "Query.institutions(network:)": "只列出该网络的成员（如某结算医院及其下属社康）。Only the members of this network (e.g. a settlement hospital and the community centres under it).",
+    "ProcessKind.APPLY_ACCEPT_REVIEW_PAY_CLOSE": "申请－受理－审核－拨付－办结五步流程（个别城市）。The five steps apply, accept, review, pay, close (some cities).",
+    "ProcessKind.LOCAL_RULES": "按当地规定执行：该市自己的流程，清单未作描述。The city's own procedure (按当地规定执行), not described in the catalogue.",
     "ProcessKind.NOT_STATED": "清单未说明流程。The catalogue states no process.",
     "TimeLimitKind.IMMEDIATE": "即时办结。Done at once.",
     "TimeLimitKind.WINDOW_IMMEDIATE_ONLINE_WORKING_DAYS": "窗口即时办结，线上若干工作日。Immediate at a window, N working days online.",

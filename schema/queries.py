@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import strawberry
 from strawberry.types import Info
 
+from yibao.core.domain import NetworkRef
 from yibao.core.domain import SelectionKind as SelectionKindValue
 from yibao.core.errors import Refused, RequestError
 
@@ -27,6 +28,7 @@ from .types import (
     InstitutionConnection,
     InstitutionEdge,
     InstitutionLevel,
+    NetworkInput,
     Node,
     PageInfo,
     Person,
@@ -57,18 +59,20 @@ class Query:
         after: Optional[str] = None,
         include_withdrawn: Annotated[bool, strawberry.argument(
             description="同时列出已退出名单的机构。Also list institutions withdrawn from the reference data.")] = False,
+        network: Optional[NetworkInput] = None,
     ) -> InstitutionConnection:
         c = ctx(info)
         c.check_request()
+        ref = NetworkRef(network.kind, network.id.strip()) if network else None
         page = await c.platform.institutions.search(
             city, town=town, level=level, category=category, search=search, first=first, after=after,
-            include_withdrawn=include_withdrawn)
+            network=ref, include_withdrawn=include_withdrawn)
         edges = [InstitutionEdge(cursor=cur, node=Institution.from_domain(i, c.cities))
                  for i, cur in zip(page.items, page.cursors)]
         return InstitutionConnection(
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
             _count=lambda: c.platform.institutions.count(city, town=town, level=level, category=category, search=search,
-                                                         include_withdrawn=include_withdrawn),
+                                                         network=ref, include_withdrawn=include_withdrawn),
         )
 
     @strawberry.field(description="Look up one institution by its 12-character code.")

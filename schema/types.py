@@ -1,19 +1,24 @@
 """GraphQL object types. Built from core.domain values; every leaf field is synchronous."""
 
 import datetime
+import enum
 from collections.abc import Awaitable, Callable
 from typing import Optional
 
 import strawberry
 from strawberry.types import Info
 
-from yibao.core import domain
+from yibao.core import domain, ids
 from yibao.core.plugins import PluginHost, PluginInfo
 from yibao.core.services.applications import Application as ApplicationValue
 from yibao.core.services.applications import ApplicationStatus as ApplicationStatusEnum
 from yibao.core.services.persons import PersonRecord
+from yibao.core.settings import SettingSource as SettingSourceEnum
+from yibao.core.settings import env_name
 
 from . import globalid
+from .catalogue_types import ServiceItem
+from .describe import describe_values
 from .error_types import ErrorCode, UserError  # noqa: F401  (re-exported)
 
 Scheme = strawberry.enum(domain.Scheme, description="职工医保 EMPLOYEE / 居民医保 RESIDENT")
@@ -24,6 +29,44 @@ SelectionStatus = strawberry.enum(domain.SelectionStatus, description="A selecti
 InstitutionLevel = strawberry.enum(domain.InstitutionLevel, description="一级及以下 / 二级 / 三级 (IN-1)")
 Channel = strawberry.enum(domain.Channel, description="受理渠道 (SE-3): 粤医保, 粤省事, 广东政务服务网, …")
 ApplicationStatus = strawberry.enum(ApplicationStatusEnum, description="申请状态")
+NetworkKind = strawberry.enum(
+    domain.NetworkKind,
+    description="机构网络类别：结算医院、医共体、医院集团、镇街。Kinds of institution networks: settlement "
+                "hospital (结算医院), medical alliance (医共体), hospital group (医院集团), town (镇街).",
+)
+PersonCategory = strawberry.enum(
+    domain.PersonCategory, description="人员类别（经办机构登记，带起止日期）。A person category an agency records with dates.")
+
+
+@strawberry.type(description="机构所属网络（类别 + 编号 + 名称）。A network an institution belongs to: kind, id and name.")
+class NetworkMembership:
+    kind: NetworkKind = strawberry.field(description="网络类别。The network's kind.")
+    id: str = strawberry.field(description="网络编号（如结算医院的机构编码）。The network's id (e.g. the settlement hospital's code).")
+    name: str = strawberry.field(description="网络名称。The network's name.")
+
+
+@strawberry.input(description="按网络筛选机构：类别 + 编号。Names one network to filter institutions by: kind and id.")
+class NetworkInput:
+    kind: NetworkKind = strawberry.field(description="网络类别。The network's kind.")
+    id: str = strawberry.field(description="网络编号。The network's id.")
+
+
+@strawberry.type(description="参保人的一段人员类别（如在校学生）。A dated category of a person (e.g. student).")
+class PersonCategoryPeriod:
+    category: PersonCategory = strawberry.field(description="人员类别。The category.")
+    valid_from: datetime.date = strawberry.field(description="开始日期。First day.")
+    valid_to: datetime.date = strawberry.field(description="结束日期（长期为2099-12-31）。Last day (2099-12-31 when open).")
+    active: bool = strawberry.field(description="业务日期当天是否有效。Whether it is in force on the business date.")
+
+
+DocumentTypeValue = enum.Enum(  # type: ignore[misc]
+    "DocumentType", {code: code for code in (ids.RESIDENT_ID, *ids.OTHER_DOCUMENTS)})
+DocumentType = strawberry.enum(
+    DocumentTypeValue, description="证件类型（ID-1），一个封闭的集合。Identity document type (ID-1), a closed set.")
+describe_values(DocumentType, {
+    ids.RESIDENT_ID: "居民身份证（18位，带校验位）。Resident ID card (18 characters with a check character).",
+    **{code: f"{zh}。{en[0].upper()}{en[1:]}." for code, (zh, en, _) in ids.OTHER_DOCUMENTS.items()},
+})
 
 
 @strawberry.interface(description="An object with an opaque global id, fetchable through `node(id:)`.")
@@ -73,6 +116,8 @@ class Institution(Node):
     withdrawn_on: Optional[datetime.date] = strawberry.field(
         default=None, description="退出定点名单之日（不再随插件发布或导入），此后不能新选；仍在名单中为空。"
         "The day it left the reference data (no longer shipped or imported): no new selections from then; null while listed.")
+    networks: list[NetworkMembership] = strawberry.field(
+        description="所属机构网络（结算医院、医共体等）。The networks it belongs to (settlement hospital, medical alliance, …).")
 
     @classmethod
     def from_domain(cls, i: domain.Institution, cities: dict[str, City]) -> "Institution":
@@ -80,6 +125,7 @@ class Institution(Node):
             id=strawberry.ID(globalid.encode("Institution", i.id)), code=i.code, name=i.name, city=cities[i.city],
             town=i.town, division_code=i.division_code, level=i.level, category=i.category, tags=list(i.tags),
             specialties=list(i.specialties), services=list(i.services), withdrawn_on=i.withdrawn_on,
+            networks=[NetworkMembership(kind=m.kind, id=m.id, name=m.name) for m in i.networks],
         )
 
 
@@ -144,6 +190,13 @@ class Application(Node):
     substitutions: list[SubstitutionUsed]
     selection_id: Optional[strawberry.ID] = strawberry.field(description="The selection an approval created")
     events: list[ApplicationEvent]
+    _city: strawberry.Private[str]
+
+    @strawberry.field(description="该申请所办事项，按申请所在城市的版本（含当地办理流程）。The catalogue item as the "
+                                  "application's city applies it (its local process included).")
+    async def service_item(self, info: Info) -> Optional[ServiceItem]:
+        found = await info.context.platform.catalogue.item(self.item_code, self._city)
+        return ServiceItem.from_domain(found) if found else None
 
     @classmethod
     def from_domain(cls, a: ApplicationValue, today: Optional[datetime.date] = None) -> "Application":
@@ -156,7 +209,7 @@ class Application(Node):
             substitutions=[SubstitutionUsed(requirement=s.requirement, substitute=s.substitute,
                                             consequence=s.consequence) for s in a.substitutions],
             selection_id=strawberry.ID(globalid.encode("Selection", selection)) if selection else None,
-            events=[ApplicationEvent.from_domain(e) for e in a.events],
+            events=[ApplicationEvent.from_domain(e) for e in a.events], _city=a.city,
         )
 
 
@@ -206,13 +259,21 @@ class SchemePeriod:
 @strawberry.type(description="参保人: an insured person.")
 class Person(Node):
     id_number: str = strawberry.field(description="Masked (4407**********1234) unless the caller may see it (ID-2)")
-    document_type: str
+    document_type: DocumentType = strawberry.field(
+        description="证件类型（ID-1）。The identity document type (ID-1).")
     name: str
     city: City
     scheme: Optional[Scheme] = strawberry.field(description="The scheme in force on the business date")
     tier: Optional[int]
     insured_since: Optional[datetime.date]
     scheme_history: list[SchemePeriod]
+    birth_date: Optional[datetime.date] = strawberry.field(
+        description="出生日期（取自身份证号码第7-14位；其他证件为空）。Birth date from the ID number (GB 11643 "
+                    "characters 7-14); null for documents without one.")
+    age: Optional[int] = strawberry.field(
+        description="业务日期当天的周岁。Full years of age on the business date; null without a birth date.")
+    categories: list[PersonCategoryPeriod] = strawberry.field(
+        description="经办机构登记的人员类别及起止日期。Categories an agency recorded, with their dates.")
     _pk: strawberry.Private[int]
 
     @strawberry.field(description="选点记录，默认只含已生效和待生效的。Selections; by default only those in effect or pending.")
@@ -234,10 +295,13 @@ class Person(Node):
         period = p.scheme_period_on(today)
         return cls(
             id=strawberry.ID(globalid.encode("Person", p.id)), id_number=r.shown_id_number,
-            document_type=p.document_type, name=p.name, city=cities[p.city], scheme=period.scheme if period else None,
+            document_type=DocumentTypeValue(p.document_type), name=p.name, city=cities[p.city], scheme=period.scheme if period else None,
             tier=period.tier if period else None, insured_since=p.insured_since,
             scheme_history=[SchemePeriod(scheme=s.scheme, tier=s.tier, valid_from=s.valid_from, valid_to=s.valid_to)
                             for s in p.schemes],
+            birth_date=p.birth_date, age=p.age_on(today),
+            categories=[PersonCategoryPeriod(category=c.category, valid_from=c.valid_from, valid_to=c.valid_to,
+                                             active=c.covers(today)) for c in p.categories],
             _pk=p.id,
         )
 
@@ -251,6 +315,29 @@ class RuleSet:
     rules: list[str]
 
 
+SettingSource = strawberry.enum(
+    SettingSourceEnum,
+    description="设置值的来源：默认值、设置文件或环境变量。Where a setting's value came from: the declared "
+                "default, the settings file (YIBAO_SETTINGS_FILE) or an environment variable (YIBAO_SETTING_<CITY>_<NAME>).")
+
+
+@strawberry.type(description="插件声明的一项设置及当前生效值。A setting a plugin declares, with the value in force.")
+class PluginSettingValue:
+    name: str = strawberry.field(description="设置名。The setting's name (lower_snake_case).")
+    type: str = strawberry.field(description="类型：INT、BOOL、STRING。Its type: INT, BOOL or STRING.")
+    value: str = strawberry.field(description="当前值（文本形式）。The value in force, as text.")
+    default: str = strawberry.field(description="默认值（文本形式）。The declared default, as text.")
+    source: SettingSource = strawberry.field(description="当前值的来源。Where the value in force came from.")
+    environment_variable: str = strawberry.field(description="覆盖该设置的环境变量。The environment variable that overrides it.")
+    description: str = strawberry.field(description="中文说明。What it means, in Chinese.")
+    description_en: str = strawberry.field(description="英文说明。What it means, in English.")
+    rule: str = strawberry.field(description="相关规则编号。The rule id it belongs to.")
+
+
+def _setting_text(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 @strawberry.type(description="A loaded plugin and the hooks it implements.")
 class Plugin:
     name: str
@@ -258,13 +345,19 @@ class Plugin:
     city: Optional[str]
     hooks: list[str]
     rule_sets: list[RuleSet]
+    settings: list[PluginSettingValue] = strawberry.field(
+        description="插件的设置及当前值（运维可通过环境变量或设置文件覆盖）。The plugin's settings and the values in force "
+                    "(an operator overrides them through the environment or the settings file).")
 
     @classmethod
     def from_info(cls, p: PluginInfo) -> "Plugin":
         return cls(name=p.name, version=p.version, city=p.city, hooks=list(p.hooks), rule_sets=[
             RuleSet(id=r.id, valid_from=r.valid_from, valid_to=r.valid_to, source=r.source, rules=list(r.rules))
             for r in p.rule_sets
-        ])
+        ], settings=[PluginSettingValue(
+            name=r.spec.name, type=r.spec.type.value, value=_setting_text(r.value), default=_setting_text(r.spec.default),
+            source=r.source, environment_variable=env_name(p.city or "", r.spec.name), description=r.spec.description,
+            description_en=r.spec.description_en, rule=r.spec.rule) for r in p.settings])
 
 
 @strawberry.type

@@ -150,7 +150,7 @@ async def counts(platform) -> dict[str, int]:
     out = {}
     async with platform.db.read() as session:
         for table in (tables.PersonRow, tables.SchemePeriodRow, tables.SelectionRow, tables.SelectionEventRow,
-                      tables.ApplicationRow, tables.ApplicationEventRow):
+                      tables.ApplicationRow, tables.ApplicationEventRow, tables.PersonCategoryRow):
             out[table.__tablename__] = await session.scalar(select(func.count()).select_from(table))
     return out
 

@@ -76,11 +76,10 @@ def test_sc2_time_limit_exception_gives_the_special_case_limit(catalogue):
     assert limit.for_case(None).days == 30
 
 
-def test_sc3_shenzhen_five_steps_are_a_local_rule_of_gd12(catalogue):
-    rule = catalogue.get("GD-12").local_rule("shenzhen")
-    assert rule is not None
-    assert rule.process_kind is ProcessKind.SHENZHEN_FIVE_STEPS
-    assert rule.steps == ("申请", "受理", "审核", "拨付", "办结")
+def test_sc3_the_province_says_only_that_local_rules_apply_to_gd12(catalogue):
+    item = catalogue.get("GD-12")
+    assert item.local_rules == () and item.local_rules_note == "部分地市按当地规定执行"
+    assert item.process_kind is ProcessKind.COMMON  # the five steps are a city's version (plugins/shenzhen)
 
 
 def test_sc1_common_rules_come_from_item_36(catalogue):

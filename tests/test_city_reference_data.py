@@ -131,4 +131,22 @@ def test_shenzhen_enums_are_valid():
     for inst in institutions("shenzhen"):
         assert inst["level"] in LEVELS
         assert set(inst["services"]) <= SERVICES
-        assert inst["code_source"] == "assigned"
+        assert inst["code_source"] in {"assigned", "public"}
+        assert inst["code_source"] == "assigned" or inst.get("code_note"), inst["code"]  # say where a public code is from
+
+
+def test_shenzhen_settlement_networks_name_shipped_hospitals_and_five_districts_are_covered():
+    # SZ-3 / SZ-5: a 社康's SETTLEMENT_HOSPITAL network id is its hospital's code; each head is in its own network
+    insts = {i["code"]: i for i in institutions("shenzhen")}
+    heads = {n["id"] for i in insts.values() for n in i.get("networks", []) if n["kind"] == "SETTLEMENT_HOSPITAL"}
+    for code in heads:
+        assert code in insts and insts[code]["category"] != "社区健康服务中心", code
+        assert {"kind": "SETTLEMENT_HOSPITAL", "id": code, "name": insts[code]["name"]} in insts[code]["networks"]
+    shekang = [i for i in insts.values() if i["category"] == "社区健康服务中心"]
+    assert insts["H44030302178"]["name"] == "深圳市罗湖医院集团长岭社区健康服务中心"
+    assert insts["H44030302178"]["code_source"] == "public"
+    assert any(n["kind"] == "SETTLEMENT_HOSPITAL" for i in shekang for n in i["networks"])
+    assert len({i["town"] for i in insts.values()}) >= 5
+    note = load("shenzhen", "institutions.json")["completeness_note"]
+    for gap in ("盐田区", "龙华区", "坪山区", "大鹏新区", "GAPS"):
+        assert gap in note

@@ -75,7 +75,7 @@ def test_bad_files_are_refused_by_code(cli, tmp_path):
     assert status == 1 and err.startswith("BAD_ARGUMENT:")
     (tmp_path / "fields.json").write_text(json.dumps([{"name": "没有编码的机构"}], ensure_ascii=False))
     status, _, err = cli("institutions", "import", "fields.json", "--city", "zhongshan")
-    assert status == 1 and err.startswith("BAD_ARGUMENT:") and "missing or wrong field" in err
+    assert status == 1 and err.startswith("INVALID_INSTITUTIONS:") and "missing or wrong field" in err
     status, _, err = cli("institutions", "import", "fields.json", "--city", "atlantis")
     assert status == 1 and err.startswith("UNKNOWN_CITY:")
     (tmp_path / "latin1.json").write_bytes("{\"year\": \"é\"}".encode("latin-1"))

@@ -39,3 +39,17 @@ async def test_id3_one_person_one_registration(zhongshan, yibao_client, yibao_pl
                                token=yibao_client.token("admin"), today="2026-01-11")
     assert [e["code"] for e in again.data["registerPerson"]["errors"]] == ["PERSON_EXISTS"]
     assert await counts(yibao_platform) == rows
+
+
+async def test_document_type_is_a_closed_enum_with_the_same_strings(yibao_client):
+    """Issue 14: a closed value set is an enum; the wire value is the same upper-snake string."""
+    agency = yibao_client.token("agency", city="zhongshan")
+    result = await yibao_client(
+        'mutation { registerPerson(input: { idNumber: "E12345678", documentType: "PASSPORT", name: "护照参保人",'
+        ' city: "zhongshan", scheme: RESIDENT }) { person { documentType } errors { code } } }', token=agency)
+    assert result.errors is None, result.errors
+    assert result.data["registerPerson"] == {"person": {"documentType": "PASSPORT"}, "errors": []}
+    enum = await yibao_client('{ __type(name: "DocumentType") { enumValues { name description } } }')
+    values = {v["name"]: v["description"] for v in enum.data["__type"]["enumValues"]}
+    assert set(values) == {"RESIDENT_ID", "HOUSEHOLD_REGISTER", "PASSPORT", "HK_MACAO_PERMIT",
+                           "HMT_RESIDENCE_PERMIT", "FOREIGN_PERMANENT_RESIDENCE"} and all(values.values())

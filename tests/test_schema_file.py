@@ -64,6 +64,10 @@ RELEASED = SDL.parent / "released.graphql"
 ACCEPTED = {
     "Field UserError.code changed type from String! to ErrorCode!.":
         "CONTRACT.md: the frontend issue turns `code` into `ErrorCode!`, same upper-snake strings on the wire",
+    "Enum value ProcessKind.SHENZHEN_FIVE_STEPS was removed.":
+        "issue 8/13: core names no city; the five steps are APPLY_ACCEPT_REVIEW_PAY_CLOSE in the city's version",
+    "Field Person.documentType changed type from String! to DocumentType!.":
+        "a closed set as an enum (issue 14); an output field, the same strings on the wire",
 }
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from yibao.core.testkit.statements import count_statements
-
 from .support import DONGQU_CENTRE, IDENTITY, SELECT, SHIQI_CENTRE, SUBMIT
 
 PERSONS = """query { persons(city: "zhongshan", first: 50) { totalCount edges { node {
@@ -22,20 +20,20 @@ COVERAGE = """query($id: String!) { coverage(idNumber: $id, on: "2026-04-15") { 
 # Statements per backend: PostgreSQL's writes add pg_notify for live application events (SC-3).
 # A change that moves a count must update it here, saying why in its commit (the failure lists them).
 EXPECTED = {
-    # persons, periods, totalCount, then the loaders: selections, applications, their events and substitutes
-    "persons page": {"sqlite": 7, "postgresql": 7},
-    "person with selections": {"sqlite": 6, "postgresql": 6},
+    # persons, periods, categories, totalCount, then the loaders: selections, applications, their events and substitutes
+    "persons page": {"sqlite": 8, "postgresql": 8},
+    "person with selections": {"sqlite": 7, "postgresql": 7},
     "institutions search": {"sqlite": 2, "postgresql": 2},  # the page and totalCount
-    "coverage": {"sqlite": 4, "postgresql": 4},
-    "first choice": {"sqlite": 14, "postgresql": 16},
-    "change": {"sqlite": 17, "postgresql": 19},
-    "submitApplication": {"sqlite": 9, "postgresql": 10},  # GD-14 with 个人承诺书: one substitute row
+    "coverage": {"sqlite": 5, "postgresql": 5},
+    "first choice": {"sqlite": 15, "postgresql": 17},
+    "change": {"sqlite": 18, "postgresql": 20},
+    "submitApplication": {"sqlite": 10, "postgresql": 11},  # GD-14 with 个人承诺书: one substitute row
 }
 
 
-async def _measure(platform, client, query, variables=None, **kw):
+async def _measure(statements, client, query, variables=None, **kw):
     await client(query, variables, **kw)  # warm: pooled connections opened, caches filled
-    async with count_statements(platform.db) as sql:
+    async with statements() as sql:
         result = await client(query, variables, **kw)
     assert result.errors is None, result.errors
     return len(sql), sql, result
@@ -59,30 +57,30 @@ def expect(yibao_backend):
     return check
 
 
-async def test_reads_send_a_fixed_number_of_statements(zhongshan, yibao_platform, new_id, expect):
+async def test_reads_send_a_fixed_number_of_statements(zhongshan, yibao_statements, new_id, expect):
     client, agency = zhongshan.client, zhongshan.agency
     one = (await _people(zhongshan, new_id, 1))[0]
-    small, sql, _ = await _measure(yibao_platform, client, PERSONS, token=agency, today="2026-03-10")
+    small, sql, _ = await _measure(yibao_statements, client, PERSONS, token=agency, today="2026-03-10")
     expect("persons page", small, sql)
     await _people(zhongshan, new_id, 4)
-    large, sql, result = await _measure(yibao_platform, client, PERSONS, token=agency, today="2026-03-10")
+    large, sql, result = await _measure(yibao_statements, client, PERSONS, token=agency, today="2026-03-10")
     assert len(result.data["persons"]["edges"]) == 5
     assert large == small, sql.text()  # five persons with two selections each: no statement per row
 
-    seen, sql, result = await _measure(yibao_platform, client, PERSON, {"id": one}, token=agency, today="2026-03-10")
+    seen, sql, result = await _measure(yibao_statements, client, PERSON, {"id": one}, token=agency, today="2026-03-10")
     assert len(result.data["person"]["selections"]) == 2
     expect("person with selections", seen, sql)
 
-    seen, sql, result = await _measure(yibao_platform, client, INSTITUTIONS)
+    seen, sql, result = await _measure(yibao_statements, client, INSTITUTIONS)
     assert result.data["institutions"]["edges"]
     expect("institutions search", seen, sql)
 
-    seen, sql, result = await _measure(yibao_platform, client, COVERAGE, {"id": one}, token=agency, today="2026-04-15")
+    seen, sql, result = await _measure(yibao_statements, client, COVERAGE, {"id": one}, token=agency, today="2026-04-15")
     assert DONGQU_CENTRE in {i["code"] for i in result.data["coverage"]}
     expect("coverage", seen, sql)
 
 
-async def test_writes_send_a_fixed_number_of_statements(zhongshan, yibao_platform, new_id, expect):
+async def test_writes_send_a_fixed_number_of_statements(zhongshan, yibao_statements, new_id, expect):
     client = zhongshan.client
     warm = new_id()
     await zhongshan.register(warm, on="2026-03-02")
@@ -92,20 +90,20 @@ async def test_writes_send_a_fixed_number_of_statements(zhongshan, yibao_platfor
     await zhongshan.register(pid, on="2026-03-02")
     token = zhongshan.person_token(pid)
     first = {"idNumber": pid, "kind": "GENERAL_OUTPATIENT", "institutionCode": SHIQI_CENTRE, "channel": "YUEYIBAO"}
-    async with count_statements(yibao_platform.db) as sql:
+    async with yibao_statements() as sql:
         result = await client(SELECT, {"input": first}, token=token, today="2026-03-02")
     assert result.data["selectInstitution"]["errors"] == []
     expect("first choice", len(sql), sql)
 
     change = {**first, "institutionCode": DONGQU_CENTRE}
-    async with count_statements(yibao_platform.db) as sql:
+    async with yibao_statements() as sql:
         result = await client(SELECT, {"input": change}, token=token, today="2026-03-10")
     assert result.data["selectInstitution"]["errors"] == []
     expect("change", len(sql), sql)
 
     payload = {"idNumber": pid, "serviceItemCode": "GD-14", "channel": "YUEYIBAO",
                "materials": [IDENTITY, "《广东省异地就医登记备案表》", "个人承诺书"]}
-    async with count_statements(yibao_platform.db) as sql:
+    async with yibao_statements() as sql:
         result = await client(SUBMIT, {"input": payload}, token=token, today="2026-03-10")
     assert result.data["submitApplication"]["errors"] == []
     expect("submitApplication", len(sql), sql)

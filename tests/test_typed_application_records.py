@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text

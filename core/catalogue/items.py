@@ -41,7 +41,8 @@ class ProcessKind(str, enum.Enum):
     TRANSFER = "TRANSFER"  # 转移接续
     INSTITUTION_ONE_STOP = "INSTITUTION_ONE_STOP"  # 定点医疗机构一站式办理
     ONLINE_DECLARATION = "ONLINE_DECLARATION"  # 定点机构线上申报结算
-    SHENZHEN_FIVE_STEPS = "SHENZHEN_FIVE_STEPS"  # 申请－受理－审核－拨付－办结
+    APPLY_ACCEPT_REVIEW_PAY_CLOSE = "APPLY_ACCEPT_REVIEW_PAY_CLOSE"  # 申请－受理－审核－拨付－办结 (a city's five steps)
+    LOCAL_RULES = "LOCAL_RULES"  # 按当地规定执行: the city's own procedure, not described in the catalogue
     NOT_STATED = "NOT_STATED"
 
 
@@ -130,7 +131,7 @@ class TimeLimit:
 
 @dataclass(frozen=True, slots=True)
 class LocalRule:
-    """A city's own rule for an item (按当地规定执行), e.g. Shenzhen's five steps (SC-3)."""
+    """A city's own rule for an item (按当地规定执行), supplied by that city's plugin (SC-3)."""
 
     city: str
     text: str
@@ -160,7 +161,10 @@ class ServiceItem:
     evaluation: str | None
     notes: tuple[str, ...]
     local_rules: tuple[LocalRule, ...]
+    """The rules of the city this version is for (its plugin adds them); empty in the province's version."""
     process_kind: ProcessKind
+    local_rules_note: str | None = None
+    """The province's word that some cities follow local rules for this item (部分地市按当地规定执行)."""
     sub_item_codes: tuple[str, ...] = ()
     absent_in_seed: tuple[str, ...] = ()
     """Fields the seed does not give for this item (so an empty value is not a transcription gap)."""

@@ -1,5 +1,5 @@
-"""Importing existing state: persons with their dated schemes and selections (e.g. Kaiping's
-2022 records). All or nothing: any problem refuses the whole file with every reason."""
+"""Importing existing state: persons with their dated schemes and selections (e.g. a
+city's records from before its current rules). All or nothing: any problem refuses the whole file with every reason."""
 
 from __future__ import annotations
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
-from ..domain import Agency, Institution, InstitutionFilter, InstitutionLevel
+from ..domain import Agency, Institution, InstitutionFilter, InstitutionLevel, NetworkRef
 from ..errors import BadArgument
 from ..plugins import PluginHost
 from ..pagination import Page, build_page, page_request
 from ..storage.database import Database
-from ..storage.tables import AgencyRow, InstitutionRow
+from ..storage.tables import AgencyRow, InstitutionNetworkRow, InstitutionRow
 from . import mapping
 from .reference import upsert_institutions
 from .reference import withdraw_missing as withdraw
@@ -26,7 +27,7 @@ def _like(term: str) -> str:
 
 
 def _conditions(city: str, town: str | None, level: InstitutionLevel | None, category: str | None,
-                search: str | None, include_withdrawn: bool = False) -> list:
+                search: str | None, network: NetworkRef | None = None, include_withdrawn: bool = False) -> list:
     conditions = [InstitutionRow.city == city]
     if not include_withdrawn:  # reference data lifecycle: withdrawn institutions only when asked for
         conditions.append(InstitutionRow.withdrawn_on.is_(None))
@@ -36,6 +37,8 @@ def _conditions(city: str, town: str | None, level: InstitutionLevel | None, cat
         conditions.append(InstitutionRow.level == level.value)
     if category:
         conditions.append(InstitutionRow.category == category)
+    if network is not None:
+        conditions.append(_in_networks((network,)))
     term = re.sub(r"[\s']+", "", search or "").lower()
     if term:
         if CJK.search(term):
@@ -61,17 +64,18 @@ class Institutions:
         town: str | None = None,
         level: InstitutionLevel | None = None,
         category: str | None = None,
+        network: NetworkRef | None = None,
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
         with_total: bool = False,
         include_withdrawn: bool = False,
     ) -> Page[Institution]:
-        """IN-2: by city, town, level, category and name (汉字, full pinyin or initials); withdrawn
-        institutions only when asked for."""
+        """IN-2: by city, town, level, category, network and name (汉字, full pinyin or initials);
+        withdrawn institutions only when asked for."""
         self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
-        conditions = _conditions(city, town, level, category, search, include_withdrawn)
+        conditions = _conditions(city, town, level, category, search, network, include_withdrawn)
         stmt = select(InstitutionRow).where(*conditions).order_by(InstitutionRow.code).limit(request.first + 1)
         if request.after:
             stmt = stmt.where(InstitutionRow.code > request.after)
@@ -90,16 +94,17 @@ class Institutions:
             return [mapping.institution(r) for r in (await session.scalars(stmt)).all()]
 
     async def count(self, city: str, *, town: str | None = None, level: InstitutionLevel | None = None,
-                    category: str | None = None, search: str | None = None, include_withdrawn: bool = False) -> int:
+                    category: str | None = None, search: str | None = None, network: NetworkRef | None = None,
+                    include_withdrawn: bool = False) -> int:
         """How many institutions `search` with these filters finds (a connection's totalCount)."""
         self.plugins.check_city(city)
         async with self.db.read() as session:
             return await session.scalar(select(func.count()).select_from(InstitutionRow).where(
-                *_conditions(city, town, level, category, search, include_withdrawn))) or 0
+                *_conditions(city, town, level, category, search, network, include_withdrawn))) or 0
 
     async def import_institutions(self, city: str, items: list[Institution], source: str, *,
                                   withdraw_missing: date | None = None) -> int:
-        """Add or update institutions (e.g. stations, or Jiangmen institutions beyond Kaiping's list).
+        """Add or update institutions (e.g. stations, or institutions beyond a plugin's shipped list).
 
         With `withdraw_missing` (a day) the items are the complete list of the city's imported
         institutions: any imported earlier and absent now is withdrawn as of that day."""
@@ -138,25 +143,45 @@ class Institutions:
         return mapping.agency(row) if row else None
 
     async def matching(self, filters: list[InstitutionFilter]) -> list[Institution]:
-        """Resolve coverage filters (from the city's coverage hook) into institutions."""
-        found: dict[str, Institution] = {}
+        """Resolve coverage filters (from the city's coverage hook) into institutions.
+
+        One statement narrows by every axis SQL can test portably (codes, towns, categories,
+        levels, networks); `InstitutionFilter.matches` then decides exactly (tags live in a JSON
+        list), so the query and the documented combination can never disagree.
+        """
+        clauses = [c for c in (_filter_clause(f) for f in filters) if c is not None]
+        if not clauses:
+            return []
         async with self.db.read() as session:
-            for f in filters:
-                ors = []
-                if f.codes:
-                    ors.append(InstitutionRow.code.in_(f.codes))
-                if f.towns:
-                    ors.append(InstitutionRow.town.in_(f.towns))
-                if not ors:
-                    continue
-                rows = (await session.scalars(
-                    select(InstitutionRow).where(InstitutionRow.city == f.city, or_(*ors))
-                )).all()
-                for row in rows:
-                    inst = mapping.institution(row)
-                    in_area = inst.town in f.towns and (
-                        inst.category in f.categories or any(t in f.tags for t in inst.tags)
-                    )
-                    if inst.code in f.codes or in_area:
-                        found[inst.code] = inst
-        return sorted(found.values(), key=lambda i: i.code)
+            rows = (await session.scalars(
+                select(InstitutionRow).where(or_(*clauses)).order_by(InstitutionRow.code))).all()
+        found = [mapping.institution(r) for r in rows]
+        return [i for i in found if any(f.matches(i) for f in filters)]
+
+
+def _in_networks(refs: tuple[NetworkRef, ...]) -> ColumnElement[bool]:
+    members = select(InstitutionNetworkRow.institution_id).where(or_(*(
+        and_(InstitutionNetworkRow.kind == ref.kind.value, InstitutionNetworkRow.network_id == ref.id) for ref in refs
+    )))
+    return InstitutionRow.id.in_(members)
+
+
+def _filter_clause(f: InstitutionFilter) -> ColumnElement[bool] | None:
+    """A superset of what `f` matches: its codes, or the AND of its SQL-testable axes."""
+    ors: list[ColumnElement[bool]] = []
+    if f.codes:
+        ors.append(InstitutionRow.code.in_(f.codes))
+    if f.restricts:
+        axes: list[ColumnElement[bool]] = [InstitutionRow.city == f.city]
+        if f.towns:
+            axes.append(InstitutionRow.town.in_(f.towns))
+        if f.categories:
+            axes.append(InstitutionRow.category.in_(f.categories))
+        if f.levels:
+            axes.append(InstitutionRow.level.in_([lv.value for lv in f.levels]))
+        if f.networks:
+            axes.append(_in_networks(f.networks))
+        ors.append(and_(*axes))
+    if not ors:
+        return None
+    return and_(InstitutionRow.city == f.city, or_(*ors))

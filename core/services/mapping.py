@@ -6,17 +6,21 @@ from collections.abc import Iterable
 
 from ..domain import (
     Agency,
+    CategoryPeriod,
     Channel,
     Institution,
     InstitutionLevel,
+    NetworkKind,
+    NetworkMembership,
     Person,
+    PersonCategory,
     Phone,
     Scheme,
     SchemePeriod,
     Selection,
     SelectionKind,
 )
-from ..storage.tables import AgencyRow, InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
+from ..storage.tables import AgencyRow, InstitutionRow, PersonCategoryRow, PersonRow, SchemePeriodRow, SelectionRow
 
 
 def institution(row: InstitutionRow) -> Institution:
@@ -33,6 +37,8 @@ def institution(row: InstitutionRow) -> Institution:
         specialties=tuple(row.specialties or ()),
         services=tuple(SelectionKind(s) for s in row.services or ()),
         withdrawn_on=row.withdrawn_on,
+        networks=tuple(NetworkMembership(NetworkKind(n["kind"]), n["id"], n.get("name") or "")
+                       for n in row.networks or ()),
     )
 
 
@@ -48,7 +54,8 @@ def agency(row: AgencyRow) -> Agency:
     )
 
 
-def person(row: PersonRow, periods: Iterable[SchemePeriodRow]) -> Person:
+def person(row: PersonRow, periods: Iterable[SchemePeriodRow],
+           categories: Iterable[PersonCategoryRow] = ()) -> Person:
     return Person(
         id=row.id,
         id_number=row.id_number,
@@ -59,6 +66,10 @@ def person(row: PersonRow, periods: Iterable[SchemePeriodRow]) -> Person:
         schemes=tuple(
             SchemePeriod(Scheme(p.scheme), p.valid_from, p.valid_to, p.tier)
             for p in sorted(periods, key=lambda p: p.valid_from)
+        ),
+        categories=tuple(
+            CategoryPeriod(PersonCategory(c.category), c.valid_from, c.valid_to, c.recorded_by)
+            for c in sorted(categories, key=lambda c: (c.valid_from, c.id))
         ),
     )
 

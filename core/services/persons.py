@@ -18,7 +18,7 @@ from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
 from ..plugins import PluginHost
 from ..storage.database import Database
-from ..storage.tables import InstitutionRow, PersonRow, SchemePeriodRow, SelectionRow
+from ..storage.tables import InstitutionRow, PersonCategoryRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping
 
 CURSOR_KIND = "person"
@@ -62,7 +62,8 @@ async def load_person(session: AsyncSession, id_number: str, *, lock: bool = Fal
     if row is None:
         return None
     periods = (await session.scalars(select(SchemePeriodRow).where(SchemePeriodRow.person_id == row.id))).all()
-    return row, mapping.person(row, periods)
+    categories = (await session.scalars(select(PersonCategoryRow).where(PersonCategoryRow.person_id == row.id))).all()
+    return row, mapping.person(row, periods, categories)
 
 
 async def selections_of(session: AsyncSession, person_ids: list[int]) -> dict[int, list[Selection]]:
@@ -134,7 +135,13 @@ class Persons:
                     select(SchemePeriodRow).where(SchemePeriodRow.person_id.in_(ids_))
                 )).all():
                     periods[period.person_id].append(period)
-        records = [self._record(call, mapping.person(r, periods[r.id]), None) for r in rows]
+            categories: dict[int, list[PersonCategoryRow]] = defaultdict(list)
+            if ids_:
+                for cat in (await session.scalars(
+                    select(PersonCategoryRow).where(PersonCategoryRow.person_id.in_(ids_))
+                )).all():
+                    categories[cat.person_id].append(cat)
+        records = [self._record(call, mapping.person(r, periods[r.id], categories[r.id]), None) for r in rows]
         return build_page(records, request, CURSOR_KIND, lambda rec: rec.person.id)
 
     async def count(self, call: Call, city: str) -> int:

@@ -9,13 +9,13 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain import Agency, Institution
 from ..plugins import PluginHost
 from ..storage.database import Database
-from ..storage.tables import AgencyRow, InstitutionRow, ReferenceVersionRow
+from ..storage.tables import AgencyRow, InstitutionNetworkRow, InstitutionRow, ReferenceVersionRow
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:
@@ -55,8 +55,9 @@ async def upsert_institutions(session: AsyncSession, items: Iterable[Institution
     existing = {
         r.code: r for r in (await session.scalars(select(InstitutionRow).where(InstitutionRow.code.in_(codes)))).all()
     }
+    written: dict[str, InstitutionRow] = {}
     for inst in items:
-        row = existing.get(inst.code) or InstitutionRow(code=inst.code)
+        row = existing.get(inst.code) or written.get(inst.code) or InstitutionRow(code=inst.code)
         full, initials = pinyin_keys(inst.name)
         row.name, row.city, row.division_code, row.town = inst.name, inst.city, inst.division_code, inst.town
         row.level, row.category = inst.level.value, inst.category
@@ -64,8 +65,19 @@ async def upsert_institutions(session: AsyncSession, items: Iterable[Institution
         row.services = [s.value for s in inst.services]
         row.name_pinyin, row.name_initials, row.source = full, initials, source
         row.withdrawn_on = None  # shipped or imported again: current again
-        if inst.code not in existing:
+        row.networks = [{"kind": m.kind.value, "id": m.id, "name": m.name} for m in inst.networks]
+        row.withdrawn_on = None  # shipped or imported again: current again
+        if inst.code not in existing and inst.code not in written:
             session.add(row)
+        written[inst.code] = row
+    await session.flush()
+    # The membership index follows the JSON column: rewritten for every institution written here.
+    if existing:
+        await session.execute(delete(InstitutionNetworkRow).where(
+            InstitutionNetworkRow.institution_id.in_([r.id for r in existing.values()])))
+    for code, row in written.items():
+        for kind, network_id in dict.fromkeys((n["kind"], n["id"]) for n in row.networks):
+            session.add(InstitutionNetworkRow(institution_id=row.id, kind=kind, network_id=network_id))
     return len(items)
 
 

@@ -197,6 +197,7 @@ class Selections:
         request = SelectionRequest(
             person=person, kind=data.kind, institution=inst, channel=data.channel, today=call.today,
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
+            settings=self.plugins.settings(person.city),
         )
         errors += flatten(hooks.yibao_validate_selection(request=request))
         if errors:
@@ -307,8 +308,8 @@ class Selections:
     ) -> tuple[Selection | None, list[UserError]]:
         """The selection now filling `slot`, which a request without replacesSelectionId changes.
 
-        A record made under an older rule set whose slot keys no longer exist (Kaiping's 2022
-        records under the 2023 A/B slots) fills the current slot its institution fits.
+        A record made under an older rule set whose slot keys no longer exist (e.g. last
+        year's records under this year's slots) fills the current slot its institution fits.
         """
         keys = {s.key for s in slots}
 
@@ -434,8 +435,8 @@ class Selections:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person
         effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
-        if not effective:
-            return []
+        # The hook is asked even without a selection: a city may cover a person who need not
+        # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
         return await self.institutions.matching(list(filters or ()))
 

@@ -32,7 +32,23 @@ class InstitutionRow(Base):
     source: Mapped[str] = mapped_column(String(40), default="plugin")
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     """No longer shipped or imported since this day: kept with its history, refused for new selections."""
+    networks: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    """Network memberships as read into the domain ([{kind, id, name}]); indexed by institution_networks."""
     __table_args__ = (Index("ix_institutions_city_town", "city", "town"),)
+
+
+class InstitutionNetworkRow(Base):
+    """The queryable index of `institutions.networks`: one row per membership, written with it."""
+
+    __tablename__ = "institution_networks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    network_id: Mapped[str] = mapped_column(String(60))
+    __table_args__ = (
+        UniqueConstraint("institution_id", "kind", "network_id", name="uq_institution_networks_membership"),
+        Index("ix_institution_networks_kind_id", "kind", "network_id"),
+    )
 
 
 class AgencyRow(Base):
@@ -72,6 +88,19 @@ class SchemePeriodRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(20))
     tier: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+
+class PersonCategoryRow(Base):
+    """A dated category (e.g. 在校学生) an agency recorded for a person; history is kept."""
+
+    __tablename__ = "person_categories"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

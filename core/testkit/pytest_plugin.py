@@ -6,6 +6,7 @@ Fixtures:
   yibao_platform    a started Platform on a fresh copy of a migrated database
   yibao_client      a GraphQLClient bound to the ASGI app of that platform (training mode on)
   yibao_extra_plugins  override to register extra plugins (e.g. a test city) for a module
+  yibao_statements  `async with yibao_statements() as sql:` counts the SQL statements sent
 
 PostgreSQL databases are named YIBAO_TEST_DB_PREFIX (default "yibao") + "_tmpl_…" / "_t_…";
 docs/plugins.md lists every fixture, option, marker and variable.
@@ -120,3 +121,12 @@ async def yibao_client(yibao_platform) -> AsyncIterator[GraphQLClient]:
     app = create_app(platform=yibao_platform)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://yibao.test") as http:
         yield GraphQLClient(http, yibao_platform)
+
+
+@pytest.fixture
+def yibao_statements(yibao_platform):  # type: ignore[no-untyped-def]
+    """Count the SQL statements a piece of work sends to the platform's database:
+    `async with yibao_statements() as sql: …` then `assert len(sql) == 3, sql.text()`."""
+    from .statements import count_statements
+
+    return lambda: count_statements(yibao_platform.db)

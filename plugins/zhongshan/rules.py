@@ -33,9 +33,6 @@ COMMUNITY_SLOT = Slot(
 )
 
 
-
-
-
 @hookimpl
 def yibao_selection_slots(person: Person, kind: SelectionKind, today: date) -> list[Slot] | None:
     if kind is GENERAL:
@@ -101,13 +98,12 @@ def yibao_coverage(
     # ZS-5: the selected clinic opens every designated community centre/station and the town
     # hospital (镇街医院) of its whole 镇街; nothing outside it (emergencies aside).
     towns = tuple(sorted({s.institution.town for s in selections if s.institution.town}))
+    codes = tuple(s.institution.code for s in selections)
     if not towns:
-        return [InstitutionFilter(city=CITY, codes=tuple(s.institution.code for s in selections), rule="ZS-5")]
-    return [InstitutionFilter(
-        city=CITY,
-        towns=towns,
-        categories=COMMUNITY_CATEGORIES,
-        tags=(TOWN_HOSPITAL_TAG,),
-        codes=tuple(s.institution.code for s in selections),
-        rule="ZS-5",
-    )]
+        return [InstitutionFilter(city=CITY, codes=codes, rule="ZS-5")]
+    return [
+        # the selected clinics, and every community centre/station of their 镇街
+        InstitutionFilter(city=CITY, codes=codes, towns=towns, categories=COMMUNITY_CATEGORIES, rule="ZS-5"),
+        # and the 镇街 hospital (tagged 镇街医院) of each of those 镇街
+        InstitutionFilter(city=CITY, towns=towns, tags=(TOWN_HOSPITAL_TAG,), rule="ZS-5"),
+    ]

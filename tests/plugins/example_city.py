@@ -26,6 +26,7 @@ from yibao.core.error_codes import CodeInfo
 from yibao.core.hookspecs import hookimpl
 from yibao.core.periods import first_of_next_month
 from yibao.core.rulesets import RuleSet
+from yibao.core.settings import PluginSetting, SettingType
 
 CITY = CityInfo(code="exampleville", name="示例市", division_code="449900")
 GENERAL = SelectionKind.GENERAL_OUTPATIENT
@@ -86,6 +87,13 @@ def yibao_rule_sets() -> list[RuleSet]:
 
 
 @hookimpl
+def yibao_settings() -> list[PluginSetting]:
+    # EX-3's last day for changes, overridable by an operator (YIBAO_SETTING_EXAMPLEVILLE_CHANGE_LAST_DAY).
+    return [PluginSetting("change_last_day", SettingType.INT, 20, "每月受理变更的最后一天",
+                          "the last day of a month on which changes are accepted", minimum=1, maximum=28, rule="EX-3")]
+
+
+@hookimpl
 def yibao_error_codes() -> list[CodeInfo]:
     # The city's own refusal codes (EX-3, EX-4, EX-7, EX-8). Installed through the entry point they
     # would be ErrorCode values; registered only in tests they are served as CITY_RULE + cityCode.
@@ -117,8 +125,8 @@ def yibao_selection_slots(person, kind, today):
 
 @hookimpl
 def yibao_validate_selection(request):
-    # EX-3: changes are made from the 1st to the 20th of a month.
-    if request.kind is GENERAL and request.is_change and request.today.day > 20:
+    # EX-3: changes are made from the 1st to the 20th of a month (the 20th is a setting).
+    if request.kind is GENERAL and request.is_change and request.today.day > request.settings.integer("change_last_day", 20):
         return [UserError("CHANGE_CLOSED", "每月21日起不受理变更，请于下月1日至20日办理",
                           "changes are accepted from the 1st to the 20th of a month", ("institutionCode",))]
     return []

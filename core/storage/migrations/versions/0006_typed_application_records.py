@@ -2,7 +2,7 @@
 columns, the catalogue's version in its own table (no "__catalogue__" row among the cities)
 
 Revision ID: 0006
-Revises: 0002 (the integrator re-chains)
+Revises: 0003 (the integrator re-chains)
 """
 
 import json
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

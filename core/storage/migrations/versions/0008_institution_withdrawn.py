@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('institutions', schema=None) as batch_op:
-        batch_op.drop_column('withdrawn_on')
+    # SQLite (3.35+) drops a column in place: batch mode would recreate `institutions`, which
+    # other tables' foreign keys (institution_networks, selections) forbid.
+    op.execute('ALTER TABLE institutions DROP COLUMN withdrawn_on')
