@@ -9,6 +9,7 @@ from .errors import process_errors
 from .mutations import Mutation
 from .queries import Query
 from .scalars import DateTime
+from .string_inputs import StringInputs
 from .subscriptions import Subscription
 from .filing_types import RemoteFiling
 from .types import Agency, Application, City, Institution, Person, Selection
@@ -25,7 +26,7 @@ def _build() -> YibaoSchema:
         mutation=Mutation,
         subscription=Subscription,
         types=[City, Institution, Agency, Person, Selection, Application, RemoteFiling],
-        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), StringInputs],
         scalar_overrides={datetime.datetime: DateTime},
     )
 

@@ -19,6 +19,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from ..build import schema as _strawberry_schema
+from ..string_inputs import carries_nul
 from .plan import NotCovered, Plan, compile_plan
 
 NOT_COVERED: Any = object()
@@ -62,7 +63,9 @@ async def execute(document: DocumentNode, variables: dict | None, operation_name
     `schema` is the served graphql-core schema (default: the installed plugins' schema)."""
     gql = schema or _strawberry_schema._schema
     plan = plan_for(document, operation_name, gql)
-    if plan is None:
+    # a NUL in a variable: strawberry answers it, coded (string_inputs.py); a literal NUL fails
+    # the read, which falls back below just the same
+    if plan is None or carries_nul(None, variables):
         return NOT_COVERED
     try:
         if plan.constant_args is not None:  # no variables: arguments coerced once, at the first request
