@@ -19,8 +19,12 @@ async def test_bad_values_are_coded_and_write_nothing(zhongshan, yibao_platform,
     rows = await counts(yibao_platform)
     past = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, LONG_TERM, on="2026-03-02", startOn="2026-03-01")
     assert codes(past) == ["INVALID_DATE"]
-    huge = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, ["x" * 100_000, "\x00", ""], on="2026-03-02")
+    huge = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, ["x" * 100_000, ""], on="2026-03-02")
     assert set(codes(huge)) == {"MATERIALS_MISSING"}
+    # a NUL is refused for every string argument before the service runs (tests/test_nul_inputs.py)
+    nul = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "TEMPORARY", "destination": BEIJING,
+                                                  "materials": ["\x00"]}}, token=zhongshan.agency, today="2026-03-02")
+    assert nul.error_codes() == ["BAD_USER_INPUT"]
     named = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, LONG_TERM, on="2026-03-02",
                        outpatientChoices=[{"name": "x" * 100_000, "level": "LEVEL_1_OR_BELOW"}, {"name": ""}])
     assert codes(named) == ["REMOTE_CHOICE_INVALID"]  # one reason, said once
