@@ -10,7 +10,7 @@ from yibao.core.domain import NetworkRef
 from yibao.core.domain import SelectionKind as SelectionKindValue
 from yibao.core.errors import Refused, RequestError
 
-from . import globalid
+from . import across, globalid
 from .context import ctx
 from .permissions import PERSON_LISTERS, PERSON_READERS, SELECTORS, Authenticated
 from .selection_options import SelectionOptions, selection_options
@@ -115,6 +115,9 @@ class Query:
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
             _count=lambda: c.platform.persons.count(c.call, city),
         )
+
+    persons_across_cities: PersonConnection = across.persons_field
+    institutions_across_cities: InstitutionConnection = across.institutions_field
 
     @strawberry.field(description="Where the person may be treated under `kind` on `on` (default: today).",
                       permission_classes=PERSON_READERS)
