@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 from stdnum.cn import ric
@@ -74,3 +76,28 @@ def mask(number: str) -> str:
     if len(number) <= 8:
         return number[:1] + "*" * (len(number) - 1)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+# -- the keyed hash of an ID number (issue 12: the federation key of Person) ---------------------
+
+ID_HASH_INFO = b"yibao person id hash v1"
+"""Domain separation for the development key derived from YIBAO_SECRET."""
+
+
+def id_hash_key(federation_key: str | None, secret: str) -> bytes:
+    """The key of `id_hash`: YIBAO_FEDERATION_KEY (UTF-8 bytes) when set, the key operators share
+    with integrators; otherwise a development key derived from the token secret (HMAC-SHA256 of
+    ID_HASH_INFO under YIBAO_SECRET), so the secret itself is never what integrators are given."""
+    if federation_key:
+        return federation_key.encode()
+    return hmac.new(secret.encode(), ID_HASH_INFO, hashlib.sha256).digest()
+
+
+def id_hash(key: bytes, id_number: str) -> str:
+    """HMAC-SHA256 of the normalised document number (whitespace removed, upper case, UTF-8)
+    under `key`, as 64 lower-case hex characters.
+
+    Keyed on purpose: a resident ID number has only ~10^11 possible values (region, birth date,
+    sequence), so a plain SHA-256 is reversed by trying them all; without the key no one can
+    compute or test a candidate, so the hash reveals nothing to gateways, logs or other subgraphs."""
+    return hmac.new(key, normalize(id_number).encode(), hashlib.sha256).hexdigest()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from . import ids
 from .auth import resolve_secret
 from .call import Call
 from .clock import Clock
@@ -20,6 +21,7 @@ from .services.catalogue import ServiceCatalogue, sync_catalogue
 from .services.filings import Filings
 from .services.institutions import Institutions
 from .services.person_categories import PersonCategories
+from .services import person_keys
 from .services.persons import Persons
 from .services.reference import sync_reference_data
 from .services.selection_options import SelectionOptionsService
@@ -35,6 +37,10 @@ class Settings:
     database_url: str = DEFAULT_URL
     secret: str | None = None
     training: bool = False
+    federation: bool = False
+    """YIBAO_FEDERATION=1: serve the schema as an Apollo Federation v2 subgraph (issue 12)."""
+    federation_key: str | None = None
+    """YIBAO_FEDERATION_KEY: the key of Person's `idHash` (core/ids.py), shared with integrators."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +49,8 @@ class Settings:
             database_url=env.get("YIBAO_DATABASE_URL") or DEFAULT_URL,
             secret=env.get("YIBAO_SECRET") or None,
             training=env.get("YIBAO_TRAINING", "") in ("1", "true", "yes"),
+            federation=env.get("YIBAO_FEDERATION", "") in ("1", "true", "yes"),
+            federation_key=env.get("YIBAO_FEDERATION_KEY") or None,
         )
 
 
@@ -57,7 +65,7 @@ class Platform:
         self.secret = settings.secret or resolve_secret(settings.database_url, {})
         self.events = ApplicationEventBus(self.db)
         self.institutions = Institutions(self.db, self.plugins)
-        self.persons = Persons(self.db, self.plugins)
+        self.persons = Persons(self.db, self.plugins, ids.id_hash_key(settings.federation_key, self.secret))
         self.person_categories = PersonCategories(self.db)
         self.catalogue = ServiceCatalogue(self.db, self.plugins)
         self.applications = Applications(self.db, self.events)
@@ -74,6 +82,7 @@ class Platform:
             await sync_reference_data(self.db, self.plugins, self.clock.today())
             await sync_catalogue(self.db)
         await self.catalogue.start()
+        await person_keys.forget_stale(self.db, self.persons.id_key)  # the id_hash key changed
 
     async def stop(self) -> None:
         await self.events.close()

@@ -15,7 +15,7 @@ from cross_web import HTTPException
 from yibao.core.platform import Platform, Settings
 
 from . import graphiql
-from .build import schema
+from .build import served_schema
 from .error_types import check_error_codes
 from .context import Context
 from .fastpath.http import answer as fast_answer
@@ -24,7 +24,7 @@ from .types import City
 
 class YibaoGraphQL(GraphQL):
     def __init__(self, platform: Platform, *, fast_path: bool = True):
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(served_schema(platform.settings.federation), graphql_ide="graphiql")
         self.platform = platform
         self.fast_path = fast_path
         self.cities = City.directory(platform.plugins)

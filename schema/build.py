@@ -20,8 +20,9 @@ class YibaoSchema(strawberry.Schema):
         process_errors(errors, execution_context.context if execution_context else None)
 
 
-def _build() -> YibaoSchema:
-    return YibaoSchema(
+def schema_arguments() -> dict:
+    """What the served schema is made of (the federation subgraph, schema/federation.py, too)."""
+    return dict(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -29,6 +30,20 @@ def _build() -> YibaoSchema:
         extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), StringInputs],
         scalar_overrides={datetime.datetime: DateTime},
     )
+
+
+def _build() -> YibaoSchema:
+    return YibaoSchema(**schema_arguments())
+
+
+def served_schema(federation: bool) -> strawberry.Schema:
+    """The schema `yibao serve` answers with: this one, or with YIBAO_FEDERATION=1 the same
+    schema as an Apollo Federation v2 subgraph (schema/federation.py, built on first use)."""
+    if not federation:
+        return schema
+    from .federation import subgraph
+
+    return subgraph
 
 
 schema = _build()

@@ -57,6 +57,8 @@ def parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
+    export.add_argument("--federation", action="store_true",
+                        help="the Apollo Federation v2 subgraph's SDL (served with YIBAO_FEDERATION=1)")
 
     new = sub.add_parser("new-city", help="write a new city plugin package (outside this repository)")
     new.add_argument("code", help="the city code, e.g. foshan (lower case, digits, _)")
@@ -136,12 +138,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(hookdocs.render())
         return 0
     if args.command == "schema":
-        from .build import schema
+        from .build import served_schema
 
-        sdl = schema.as_str() + "\n"
+        sdl = served_schema(args.federation).as_str() + "\n"
         if args.check:
             if not args.check.exists() or args.check.read_text("utf-8") != sdl:
-                print(f"{args.check} is stale: run `yibao schema > {args.check}`", file=sys.stderr)
+                flag = " --federation" if args.federation else ""
+                print(f"{args.check} is stale: run `yibao schema{flag} > {args.check}`", file=sys.stderr)
                 return 1
             return 0
         sys.stdout.write(sdl)

@@ -341,6 +341,22 @@ class Person(Node):
     categories: list[PersonCategoryPeriod] = strawberry.field(
         description="经办机构登记的人员类别及起止日期。Categories an agency recorded, with their dates.")
     _pk: strawberry.Private[int]
+    _shown_in_full: strawberry.Private[bool] = False
+    _id_hash: strawberry.Private[Optional[str]] = None
+    """Set when the entity was resolved from this hash (federation `_entities`): the caller sent it."""
+
+    @strawberry.field(description=(
+        "证件号码的带密钥哈希：HMAC-SHA256（密钥 YIBAO_FEDERATION_KEY）作用于去空白并转大写的证件号码，64位小写十六进制，"
+        "联邦子图中参保人的实体键（见 docs/federation.md）。仅当调用方能看到完整证件号码（ID-2）或正是按此哈希解析实体时返回，"
+        "否则为空：有密钥的人可由遮蔽后的号码加哈希穷举出原号码。The keyed hash of the ID number: HMAC-SHA256 (key "
+        "YIBAO_FEDERATION_KEY) of the number without whitespace in upper case, 64 lower-case hex characters; Person's "
+        "entity key in the federation subgraph (docs/federation.md). Given only when the caller sees the number in "
+        "full (ID-2) or resolved the entity by this very hash, otherwise null: a key holder could recover a masked "
+        "number from the mask and the hash by trying the few hidden digits."))
+    def id_hash(self, info: Info) -> Optional[str]:
+        if self._id_hash is not None:
+            return self._id_hash
+        return info.context.platform.persons.id_hash(self.id_number) if self._shown_in_full else None
 
     @strawberry.field(description="选点记录，默认只含已生效和待生效的。Selections; by default only those in effect or pending.")
     async def selections(self, info: Info, kind: Optional[SelectionKind] = None,
@@ -377,7 +393,7 @@ class Person(Node):
             birth_date=p.birth_date, age=p.age_on(today),
             categories=[PersonCategoryPeriod(category=c.category, valid_from=c.valid_from, valid_to=c.valid_to,
                                              active=c.covers(today)) for c in p.categories],
-            _pk=p.id,
+            _pk=p.id, _shown_in_full=r.shown_id_number == p.id_number,
         )
 
 

@@ -13,13 +13,13 @@ from .. import access, ids
 from ..auth import Role
 from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
 from ..call import Call
-from ..errors import Refused, UserError, flatten, not_found
+from ..errors import Forbidden, Refused, UserError, flatten, not_found
 from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import InstitutionRow, PersonCategoryRow, PersonRow, SchemePeriodRow, SelectionRow
-from . import mapping
+from . import mapping, person_keys
 
 CURSOR_KIND = "person"
 LIST_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
@@ -85,9 +85,14 @@ async def selections_of(session: AsyncSession, person_ids: list[int]) -> dict[in
 
 
 class Persons:
-    def __init__(self, db: Database, plugins: PluginHost):
+    def __init__(self, db: Database, plugins: PluginHost, id_key: bytes = b""):
         self.db = db
         self.plugins = plugins
+        self.id_key = id_key
+        """The key of `ids.id_hash` (issue 12: Person's federation key)."""
+
+    def id_hash(self, id_number: str) -> str:
+        return ids.id_hash(self.id_key, id_number)
 
     def _record(self, call: Call, person: Person, selections: list[Selection] | None) -> PersonRecord:
         shown = access.shown_id_number(call.actor, person.city, person.id_number)
@@ -111,6 +116,18 @@ class Persons:
         async with self.db.read() as session:
             row = await session.get(PersonRow, pk)
         return await self.get(call, row.id_number, with_selections=with_selections) if row else None
+
+    async def get_by_id_hash(self, call: Call, id_hash: str, *, with_selections: bool = True) -> PersonRecord | None:
+        """The person whose ID number hashes to `id_hash` (ids.id_hash), with exactly the checks of
+        `get`: a person or proxy token may only name its own person, checked before any lookup."""
+        access.require_token(call.actor)
+        id_hash = id_hash.strip().lower()
+        if call.actor.role in access.SELF_ROLES and id_hash != self.id_hash(call.actor.person or ""):
+            raise Forbidden("令牌只能查询或办理本人（被代办人）的业务", "this token acts for another person")
+        pk = await person_keys.person_id_by_hash(self.db, self.id_key, id_hash)
+        if pk is None:
+            return None
+        return await self.get_by_pk(call, pk, with_selections=with_selections)
 
     async def selections_of(self, person_ids: list[int]) -> dict[int, list[Selection]]:
         """Every selection of these persons (already read through get/page, so access was checked)."""

@@ -78,6 +78,9 @@ class PersonRow(Base):
     insured_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(100))
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    """core.ids.id_hash of id_number under the deployment's key (issue 12, federation): filled when a
+    lookup misses while rows lack it, emptied at start-up when the key changed (services/person_keys.py)."""
 
 
 class SchemePeriodRow(Base):

@@ -1,0 +1,62 @@
+"""The persons.id_hash index (issue 12): finding a person by the keyed hash of their ID number.
+
+The hash depends on the deployment's key (core/ids.py `id_hash`), which neither a migration nor
+every writer of the persons table knows, so the column is kept here and nowhere else:
+
+- a lookup that misses while some rows have no hash yet fills those rows and looks again (new
+  registrations, imports and rows written before the column existed all get their hash this way,
+  whatever wrote them);
+- at start-up, when a stored hash no longer matches the key (the key was changed), every hash is
+  emptied, to be filled again under the new key by the next lookup.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from .. import ids
+from ..storage.database import Database
+from ..storage.tables import PersonRow
+
+BATCH = 1000
+
+
+async def fill_missing(db: Database, key: bytes) -> int:
+    """Compute the hash of every person who has none; returns how many were filled."""
+    filled = 0
+    while True:
+        async with db.write() as session:
+            rows = (await session.execute(
+                select(PersonRow.id, PersonRow.id_number).where(PersonRow.id_hash.is_(None))
+                .order_by(PersonRow.id).limit(BATCH))).all()
+            if not rows:
+                return filled
+            await session.execute(update(PersonRow), [
+                {"id": pk, "id_hash": ids.id_hash(key, number)} for pk, number in rows])
+            filled += len(rows)
+
+
+async def person_id_by_hash(db: Database, key: bytes, id_hash: str) -> int | None:
+    """The primary key of the person whose ID number hashes to `id_hash`, or None."""
+    stmt = select(PersonRow.id).where(PersonRow.id_hash == id_hash).limit(1)
+    async with db.read() as session:
+        found = await session.scalar(stmt)
+        missing = found is None and await session.scalar(
+            select(PersonRow.id).where(PersonRow.id_hash.is_(None)).limit(1)) is not None
+    if found is not None or not missing:
+        return found
+    await fill_missing(db, key)
+    async with db.read() as session:
+        return await session.scalar(stmt)
+
+
+async def forget_stale(db: Database, key: bytes) -> bool:
+    """At start-up: empty every hash when the stored ones were made under another key."""
+    async with db.read() as session:
+        sample = (await session.execute(
+            select(PersonRow.id_number, PersonRow.id_hash).where(PersonRow.id_hash.is_not(None)).limit(1))).first()
+    if sample is None or ids.id_hash(key, sample[0]) == sample[1]:
+        return False
+    async with db.write() as session:
+        await session.execute(update(PersonRow).values(id_hash=None))
+    return True
