@@ -21,11 +21,13 @@ from pathlib import Path
 import httpx
 import pytest
 from graphql import parse
+from sqlalchemy import select, update
 
 from yibao.core.auth import Role, issue_token
 from yibao.core.platform import Platform, Settings
-from yibao.core.testkit.ids import make_id_number
+from yibao.core.storage.tables import PersonRow
 from yibao.core.testkit.client import GraphQLClient
+from yibao.core.testkit.ids import make_id_number
 from yibao.core.testkit.server import running_server
 from yibao.schema.app import create_app
 from yibao.schema.build import schema
@@ -206,8 +208,8 @@ async def test_city_and_institution_references_resolve_like_their_roots(federate
     assert bad_token.error_codes() == ["INVALID_TOKEN"]  # as every root: a bad token fails the request
 
 
-async def test_person_references_need_what_person_needs(federated, yibao_client, new_id):
-    zs = City(yibao_client, "zhongshan")
+async def test_person_references_need_what_person_needs(federated, new_id):
+    zs = City(federated, "zhongshan")
     number, other = new_id(), new_id()
     await zs.register(number, "EMPLOYEE", on=ON, name="联邦测试")
     await zs.register(other, "EMPLOYEE", on=ON)
@@ -252,8 +254,8 @@ async def test_person_references_need_what_person_needs(federated, yibao_client,
     assert integrator_hash(number, key="another key") != id_hash  # keyed: no key, no hash
 
 
-async def test_id_hash_is_shown_only_where_it_reveals_nothing(federated, yibao_client, new_id):
-    zs = City(yibao_client, "zhongshan")
+async def test_id_hash_is_shown_only_where_it_reveals_nothing(federated, new_id):
+    zs = City(federated, "zhongshan")
     number = new_id()
     await zs.register(number, "RESIDENT", on=ON)
     query = "query($id: String!) { person(idNumber: $id) { idNumber idHash } }"
@@ -267,8 +269,8 @@ async def test_id_hash_is_shown_only_where_it_reveals_nothing(federated, yibao_c
     assert [e["node"]["idHash"] for e in listed.data["personsAcrossCities"]["edges"]] == [None]
 
 
-async def test_a_changed_key_rehashes_and_old_hashes_stop_resolving(federated, yibao_platform, new_id, yibao_client):
-    zs = City(yibao_client, "zhongshan")
+async def test_a_changed_key_rehashes_and_old_hashes_stop_resolving(federated, yibao_platform, new_id):
+    zs = City(federated, "zhongshan")
     number = new_id()
     await zs.register(number, "EMPLOYEE", on=ON)
     token = federated.token("integrator")
@@ -326,3 +328,23 @@ def test_yibao_serve_with_the_variable_resolves_every_entity_kind(tmp_path, yiba
     assert (person["__typename"], person["name"], person["idHash"]) == ("Person", "服务测试", integrator_hash(number))
     assert person["idNumber"] != number and person["idNumber"].endswith(number[-4:])  # ID-2: masked for integrators
     assert sdl["data"]["_service"]["sdl"] + "\n" == SUBGRAPH.read_text("utf-8")
+
+
+async def test_registration_writes_the_hash_and_a_miss_fills_rows_other_writers_left_empty(federated, new_id):
+    zs = City(federated, "zhongshan")
+    registered, imported = new_id(), new_id()
+    await zs.register(registered, "EMPLOYEE", on=ON)
+    await zs.register(imported, "EMPLOYEE", on=ON)
+    db = federated.platform.db
+    async with db.write() as session:  # as an import or a row older than the column leaves it
+        await session.execute(update(PersonRow).where(PersonRow.id_number == imported).values(id_hash=None))
+    async with db.read() as session:
+        stored = dict((await session.execute(select(PersonRow.id_number, PersonRow.id_hash))).all())
+    assert stored[registered] == integrator_hash(registered) and stored[imported] is None
+    token = federated.token("integrator")
+    found = await federated(ENTITIES, {"representations": [{"__typename": "Person", "idHash": integrator_hash(imported)}]},
+                            token=token, today=ON)
+    assert found.errors is None and found.data["_entities"][0]["idHash"] == integrator_hash(imported)
+    async with db.read() as session:
+        assert await session.scalar(select(PersonRow.id_hash).where(PersonRow.id_number == imported)) == \
+            integrator_hash(imported)

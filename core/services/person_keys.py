@@ -3,9 +3,10 @@
 The hash depends on the deployment's key (core/ids.py `id_hash`), which neither a migration nor
 every writer of the persons table knows, so the column is kept here and nowhere else:
 
-- a lookup that misses while some rows have no hash yet fills those rows and looks again (new
-  registrations, imports and rows written before the column existed all get their hash this way,
-  whatever wrote them);
+- registration writes it with the row (Persons.register);
+- a lookup that misses while some rows have no hash yet fills those rows and looks again (imports,
+  rows written before the column existed or by any other writer get their hash this way; on a
+  large table the first such lookup does the whole backfill, in batches of BATCH rows);
 - at start-up, when a stored hash no longer matches the key (the key was changed), every hash is
   emptied, to be filled again under the new key by the next lookup.
 """

@@ -192,7 +192,8 @@ class Persons:
                 raise Refused(errors)
             now = datetime.now(UTC)
             row = PersonRow(id_number=id_number, document_type=data.document_type, name=data.name.strip(),
-                            city=data.city, insured_since=since, created_at=now, created_by=call.actor.label)
+                            city=data.city, insured_since=since, created_at=now, created_by=call.actor.label,
+                            id_hash=self.id_hash(id_number))  # issue 12; other writers: person_keys fills on a miss
             session.add(row)
             await session.flush()
             session.add(SchemePeriodRow(person_id=row.id, scheme=data.scheme.value, tier=data.tier,
