@@ -31,6 +31,8 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.types import Info
 
+from yibao.core.errors import BadArgument
+
 from . import descriptions
 from .build import schema_arguments
 from .context import ctx
@@ -52,38 +54,47 @@ def _check_request(info: Info) -> None:
     ctx(info).check_request()  # a bad token or business date fails even where anonymous may read
 
 
-async def resolve_city(info: Info, code: str, **_: Any) -> Optional[City]:
+def _key(type_name: str, field: str, representation: dict[str, Any]) -> str:
+    value = representation.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise BadArgument(f"{type_name} 的实体引用缺少键 {field}（字符串）",
+                          f"a {type_name} representation needs its key `{field}` as a string")
+    return value.strip()
+
+
+async def resolve_city(info: Info, representation: dict[str, Any]) -> Optional[City]:
     """As `cities`: anyone."""
     _check_request(info)
-    return ctx(info).cities.get(code)
+    return ctx(info).cities.get(_key("City", "code", representation))
 
 
-async def resolve_institution(info: Info, code: str, **_: Any) -> Optional[Institution]:
+async def resolve_institution(info: Info, representation: dict[str, Any]) -> Optional[Institution]:
     """As `institution(code:)`: anyone, through Institutions.by_code."""
     c = ctx(info)
     c.check_request()
-    found = await c.platform.institutions.by_code(code)
+    found = await c.platform.institutions.by_code(_key("Institution", "code", representation))
     return Institution.from_domain(found, c.cities) if found else None
 
 
-async def resolve_person(info: Info, idHash: str, **_: Any) -> Optional[Person]:  # noqa: N803 (the key's name)
+async def resolve_person(info: Info, representation: dict[str, Any]) -> Optional[Person]:
     """As `person(idNumber:)`: its role gate first, then Persons' checks and ID-2 masking."""
     for permission_class in PERSON_READERS:
         permission = permission_class()
         if not permission.has_permission(None, info):
             permission.on_unauthorized()  # raises the coded error the root field raises
     c = ctx(info)
-    record = await c.platform.persons.get_by_id_hash(c.call, idHash, with_selections=False)
+    id_hash = _key("Person", "idHash", representation).lower()
+    record = await c.platform.persons.get_by_id_hash(c.call, id_hash, with_selections=False)
     if record is None:
         return None
     person = Person.from_record(record, c.call.today, c.cities)
-    person._id_hash = idHash.strip().lower()  # the caller sent it: returning it reveals nothing
+    person._id_hash = id_hash  # the caller sent it: returning it reveals nothing
     return person
 
 
 def _reference(resolver: Any) -> classmethod:
     def resolve_reference(cls: type, info: Info, **representation: Any) -> Any:
-        return resolver(info, **representation)
+        return resolver(info, representation)
     return classmethod(resolve_reference)
 
 

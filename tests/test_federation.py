@@ -252,6 +252,10 @@ async def test_person_references_need_what_person_needs(federated, new_id):
                               token=tokens["integrator"], today=ON)
     assert unknown.errors is None and unknown.data == {"_entities": [None]}
     assert integrator_hash(number, key="another key") != id_hash  # keyed: no key, no hash
+    for malformed in ({"__typename": "Person"}, {"__typename": "Person", "idHash": 7},
+                      {"__typename": "Institution", "name": "x"}):
+        bad = await federated(ENTITIES, {"representations": [malformed]}, token=tokens["integrator"], today=ON)
+        assert bad.error_codes() == ["BAD_ARGUMENT"] and bad.data == {"_entities": [None]}, malformed
 
 
 async def test_id_hash_is_shown_only_where_it_reveals_nothing(federated, new_id):
