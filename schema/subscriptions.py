@@ -8,7 +8,7 @@ from strawberry.types import Info
 
 from . import globalid
 from .context import ctx
-from .permissions import Authenticated
+from .permissions import policy_for
 from .types import ApplicationEvent
 
 
@@ -16,7 +16,7 @@ from .types import ApplicationEvent
 class Subscription:
     @strawberry.subscription(
         description="Each status change of the application as it happens, from any server process.",
-        permission_classes=[Authenticated],
+        permission_classes=policy_for("applicationEvents"),
     )
     async def application_events(
         self, info: Info, application_id: strawberry.ID, include_current: Optional[bool] = False,

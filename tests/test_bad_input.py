@@ -84,7 +84,12 @@ async def test_a_role_without_the_right(zhongshan, yibao_client, yibao_platform,
     result = await yibao_client(SELECT, {"input": {"idNumber": person, "kind": "GENERAL_OUTPATIENT",
                                                    "institutionCode": SHIQI_CENTRE, "channel": "WINDOW"}},
                                 token=token, today="2026-04-02")
-    assert result.error_codes() == ["FORBIDDEN"]
+    if role == "integrator":  # a role that may not select at all: FORBIDDEN whatever the person
+        assert result.error_codes() == ["FORBIDDEN"]
+    else:  # staff of another city: the person reads as unregistered (no existence oracle, core/policy.py)
+        assert result.errors is None
+        assert [(e["code"], e["field"]) for e in result.data["selectInstitution"]["errors"]] == [
+            ("NOT_FOUND", ["idNumber"])]
     assert await counts(yibao_platform) == rows and await snapshot(yibao_platform) == state
 
     reg = await yibao_client(REGISTER, {"input": {"idNumber": person[:-4] + "0000", "name": "李四", "city": "zhongshan",
