@@ -68,6 +68,8 @@ def parser() -> argparse.ArgumentParser:
     docs_sub = docs.add_subparsers(dest="docs_command", required=True)
     dhooks = docs_sub.add_parser("hooks", help="the hook reference of docs/plugins.md, from core/hookspecs.py")
     dhooks.add_argument("--write", type=Path, help="replace the generated section of this file (e.g. docs/plugins.md)")
+    dperm = docs_sub.add_parser("permissions", help="the permission matrix docs/permissions.md, from core/policy.py")
+    dperm.add_argument("--write", type=Path, help="write the matrix to this file (e.g. docs/permissions.md)")
 
     return parser
 
@@ -126,6 +128,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "new-city":
         return _new_city(args)
+    if args.command == "docs" and args.docs_command == "permissions":
+        from yibao.core import policydocs
+
+        if args.write:
+            policydocs.write(args.write)
+            print(f"wrote the permission matrix into {args.write}")
+        else:
+            sys.stdout.write(policydocs.render())
+        return 0
     if args.command == "docs":
         from yibao.core import hookdocs
 
