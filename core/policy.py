@@ -222,6 +222,7 @@ _ADMIN_ONLY = {name: _no("只有管理员可以", "admin only") for name in ROLE
 _ADMIN_ONLY[ANONYMOUS] = NO_TOKEN
 _ADMIN_ONLY["admin"] = ADMIN_ANY
 _add(_rule("cli.importPersons", "批量导入参保人（yibao persons import）", "import persons in bulk", dict(_ADMIN_ONLY)))
+_add(_rule("cli.revokeToken", "吊销令牌（yibao revoke）", "revoke tokens (yibao revoke)", dict(_ADMIN_ONLY)))
 _add(_rule("cli.loadCalendarSchedule", "载入年度节假日安排（SC-2）", "load a year's holiday schedule (SC-2)",
            dict(_ADMIN_ONLY)))
 
