@@ -17,17 +17,21 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 
 from .auth import MAX_TTL, Actor
 from .call import Call
+from .errors import NotAuthenticated
 from .policy import require
 from .storage.database import Database
 from .storage.tables import RevokedSubjectRow, RevokedTokenRow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TokenRevocations:
@@ -94,3 +98,41 @@ class TokenRevocations:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+
+async def while_token_valid(stream: AsyncIterator[T], actor: Actor, revoked: Callable[[Actor], bool], *,
+                            poll: float = 1.0, clock: Callable[[], float] = time.time) -> AsyncIterator[T]:
+    """The items of `stream` until the actor's token expires or is revoked, then NotAuthenticated
+    (TOKEN_EXPIRED / TOKEN_REVOKED): a subscription never outlives its token (issue 10).
+
+    Waits for the next item at most until the expiry, checking the denylist every `poll` seconds;
+    the stream is closed whichever way this ends."""
+    it = stream.__aiter__()
+    pending: asyncio.Future | None = None
+    try:
+        while True:
+            if actor.expires_at is not None and clock() >= actor.expires_at:
+                raise NotAuthenticated("令牌已过期，订阅结束", "the token has expired; the subscription ends",
+                                       "TOKEN_EXPIRED")
+            if revoked(actor):
+                raise NotAuthenticated("令牌已被吊销，订阅结束", "the token has been revoked; the subscription ends",
+                                       "TOKEN_REVOKED")
+            if pending is None:
+                pending = asyncio.ensure_future(it.__anext__())
+            wait = poll if actor.expires_at is None else max(0.0, min(poll, actor.expires_at - clock()))
+            done, _ = await asyncio.wait({pending}, timeout=wait)
+            if pending in done:
+                try:
+                    item = pending.result()
+                except StopAsyncIteration:
+                    return
+                pending = None
+                yield item
+    finally:
+        if pending is not None and not pending.done():
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
+        aclose = getattr(it, "aclose", None)
+        if aclose is not None:
+            await aclose()

@@ -6,6 +6,8 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
+from yibao.core.revocations import while_token_valid
+
 from . import globalid
 from .context import ctx
 from .permissions import policy_for
@@ -23,5 +25,7 @@ class Subscription:
     ) -> AsyncGenerator[ApplicationEvent, None]:
         c = ctx(info)
         pk = globalid.decode_int(application_id, "Application")
-        async for event in c.platform.applications.follow(c.call, pk, include_current=bool(include_current)):
+        events = c.platform.applications.follow(c.call, pk, include_current=bool(include_current))
+        # the stream ends with TOKEN_EXPIRED / TOKEN_REVOKED when the token does (core/revocations.py)
+        async for event in while_token_valid(events, c.call.actor, c.platform.revocations.revoked):
             yield ApplicationEvent.from_domain(event)
