@@ -21,7 +21,7 @@ from ..proxies import Proxy, proxy_errors, proxy_materials
 from ..events import ApplicationEventBus
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
-from . import filing_review, selection_requests
+from . import business_dates, filing_review, selection_requests
 from .application_records import ReviewDecision, SelectionRequestDetails, SubmissionDetails, SubstituteUsed
 from .applications import OPEN_STATUSES, Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
@@ -156,6 +156,7 @@ class ApplicationFlow:
                 raise Refused([missing])
             person = await session.get(PersonRow, row.person_id)
             access.reach(call.actor, "mutation.reviewApplication", row.city, person.id_number, missing)  # type: ignore[union-attr]
+            await business_dates.check_application(session, call, row.id, row.submitted_on)
             errors: list[UserError] = []
             if ApplicationStatus(row.status) is not ApplicationStatus.SUBMITTED:
                 errors.append(UserError("NOT_UNDER_REVIEW", f"该申请{STATUS_ZH[ApplicationStatus(row.status)]}，不能审核",
@@ -202,6 +203,7 @@ class ApplicationFlow:
                 raise Refused([missing])
             person = await session.get(PersonRow, row.person_id)
             access.reach(call.actor, "mutation.withdrawApplication", row.city, person.id_number, missing)  # type: ignore[union-attr]
+            await business_dates.check_application(session, call, row.id, row.submitted_on)
             if ApplicationStatus(row.status) not in OPEN_STATUSES:
                 raise Refused([UserError("NOT_PENDING", "该申请已办结，不能撤回",
                                          "the application is already decided and cannot be withdrawn",
@@ -221,6 +223,7 @@ class ApplicationFlow:
                 raise Refused([missing])
             person = await session.get(PersonRow, row.person_id)
             access.reach(call.actor, "mutation.supplementApplication", row.city, person.id_number, missing)  # type: ignore[union-attr]
+            await business_dates.check_application(session, call, row.id, row.submitted_on)
             if ApplicationStatus(row.status) is not ApplicationStatus.RETURNED:
                 raise Refused([UserError("NOT_RETURNED", "只有被退回的申请才能补充材料",
                                          "only a returned application can be supplemented", ("applicationId",))])

@@ -37,6 +37,7 @@ from ..events import ApplicationEventBus
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow, RemoteFilingChoiceRow, RemoteFilingRow
+from . import business_dates
 from . import filing_store as store
 from .filing_choices import ChoiceInput, resolve_choices
 from .application_records import SubstituteUsed
@@ -314,6 +315,7 @@ class Filings:
             raise Refused([missing])
         person = await session.get(PersonRow, row.person_id)
         access.reach(call.actor, operation, person.city, person.id_number, missing)  # type: ignore[union-attr]
+        await business_dates.check_filing(session, call, row.id, row.submitted_on)
         await load_person(session, person.id_number, lock=True)  # type: ignore[union-attr]
         await session.refresh(row)
         return row

@@ -36,7 +36,7 @@ from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
-from . import filing_store, mapping
+from . import business_dates, filing_store, mapping
 from . import selection_requests as reviewed
 from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
@@ -369,6 +369,7 @@ class Selections:
         access.require(call.actor, "mutation.withdrawSelection")
         async with self.db.write() as session:
             row, person = await self._load_for_update(session, call, selection_id, "mutation.withdrawSelection")
+            await business_dates.check_selection(session, call, row.id, row.created_on)
             current = await self._result(session, row.id)
             errors: list[UserError] = []
             if current.selection.status_on(call.today) is not SelectionStatus.PENDING:
@@ -393,6 +394,7 @@ class Selections:
         access.require(call.actor, "mutation.endSelection")
         async with self.db.write() as session:
             row, person = await self._load_for_update(session, call, selection_id, "mutation.endSelection")
+            await business_dates.check_selection(session, call, row.id, row.created_on)
             current = await self._result(session, row.id)
             errors: list[UserError] = []
             if not reason.strip():
