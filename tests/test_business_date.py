@@ -42,3 +42,17 @@ async def test_a_business_date_before_an_application_cannot_review_it(zhongshan,
     assert early["application"] is None
     on_time = (await review(zhongshan, app["id"], "APPROVE", on="2026-03-10")).data["reviewApplication"]
     assert on_time["errors"] == [] and on_time["application"]["status"] == "APPROVED"
+
+
+async def test_a_business_date_before_the_persons_latest_selection_cannot_select(zhongshan, new_id):
+    """A change dated before the selection it would follow would rewrite history: refused."""
+    from .support import DONGQU_CENTRE
+
+    pid = new_id()
+    await zhongshan.register(pid, on="2026-03-02")
+    assert (await zhongshan.select(pid, SHIQI_CENTRE, on="2026-04-10"))["errors"] == []
+    early = await zhongshan.select(pid, DONGQU_CENTRE, on="2026-04-01")
+    assert "BUSINESS_DATE_BEFORE_RECORD" in [e["code"] for e in early["errors"]]
+    assert early["selection"] is None
+    later = await zhongshan.select(pid, DONGQU_CENTRE, on="2026-05-02")  # positive control: the city's rules answer
+    assert "BUSINESS_DATE_BEFORE_RECORD" not in [e["code"] for e in later["errors"]]

@@ -10,7 +10,6 @@ from importlib.resources import files
 from sqlalchemy import func, select
 
 from .. import access
-from ..auth import Role
 from ..call import Call
 from ..catalogue.calendar import WorkingCalendar, YearSchedule
 from ..catalogue.due_dates import DueDate, due_date

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from .. import access, ids
-from ..auth import Role
 from ..call import Call
 from ..domain import OPEN_END, Channel, Scheme, SelectionKind
 from ..errors import Refused, UserError

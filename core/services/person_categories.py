@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from .. import access
-from ..auth import Role
 from ..call import Call
 from ..domain import OPEN_END, PersonCategory
 from ..errors import Refused, UserError, not_found

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access, ids
-from ..auth import Role
 from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
 from ..call import Call
 from ..errors import Refused, UserError, flatten, not_found

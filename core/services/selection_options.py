@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .. import access
 from ..auth import Role
 from ..call import Call
 from ..domain import Channel, Institution, Person, Selection, SelectionKind, SelectionStatus, Slot

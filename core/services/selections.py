@@ -192,6 +192,9 @@ class Selections:
             item = await self.catalogue.item(SELECTION_ITEMS[data.kind], person.city)
             errors += proxy_errors(item, data.proxy, person.id_number)  # type: ignore[arg-type]
         history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+        if request_id is None:  # a reviewed request is judged as of the day applied (SE-3), not this check
+            errors += business_dates.not_before(call, max((s.created_on for s in history), default=None),
+                                                "该参保人最近一次选点", "person's latest selection", ("idNumber",))
         replaces, structural = self._replaced(call, data, history)
         errors += structural
         if errors:
