@@ -77,8 +77,8 @@ def issue_token(
     now: float | None = None,
     max_ttl: int = MAX_TTL,
 ) -> str:
-    if not 0 < ttl <= max_ttl:
-        raise BadArgument(f"令牌有效期须为 1 至 {max_ttl} 秒", f"ttl must lie between 1 and {max_ttl} seconds",
+    if ttl > max_ttl:
+        raise BadArgument(f"令牌有效期不能超过 {max_ttl} 秒", f"ttl may not exceed {max_ttl} seconds",
                           "TOKEN_TTL_TOO_LONG")
     if role in (Role.PERSON, Role.PROXY) and not person:
         raise BadArgument(f"角色 {role.value} 需要 --person", f"role {role.value} needs --person")
