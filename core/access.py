@@ -1,4 +1,9 @@
-"""Who may see and do what. Services call these; resolvers declare role gates only.
+"""Who may see and do what: the services' side of core/policy.py (the one role-policy table).
+
+Services name the operation they serve; the table says which roles may run it and in which scope.
+An object outside the caller's scope is answered as if it did not exist (null for a read,
+NOT_FOUND in a payload for a write), so another city's staff cannot tell whether an ID number or
+an id is registered (no existence oracle). ID-2 masking is here too.
 
 ID-2: ID numbers are shown in full only to the person, their proxy, or agency staff of the
 person's city; everyone else sees them masked.
@@ -6,12 +11,15 @@ person's city; everyone else sees them masked.
 
 from __future__ import annotations
 
+from . import policy
 from .auth import Actor, Role
-from .errors import Forbidden, NotAuthenticated
-from .ids import mask, normalize
+from .errors import NotAuthenticated, Refused, UserError
+from .ids import mask
 
-READ_CITY_PERSONS = {Role.AGENCY, Role.INSTITUTION}
-SELF_ROLES = {Role.PERSON, Role.PROXY}
+require = policy.require
+claim = policy.claim
+in_scope = policy.in_scope
+check_city = policy.check_city
 
 
 def require_token(actor: Actor) -> None:
@@ -19,34 +27,15 @@ def require_token(actor: Actor) -> None:
         raise NotAuthenticated("需要登录令牌", "a bearer token is required")
 
 
-def require_roles(actor: Actor, roles: set[Role], what_en: str) -> None:
-    require_token(actor)
-    if actor.role not in roles:
-        raise Forbidden(f"当前角色无权{what_en}", f"role {actor.role.value} may not {what_en}")
-
-
-def check_person_claim(actor: Actor, id_number: str) -> None:
-    """Before any lookup: a person/proxy token may only name its own person."""
-    require_token(actor)
-    if actor.role in SELF_ROLES and normalize(id_number) != actor.person:
-        raise Forbidden("令牌只能查询或办理本人（被代办人）的业务", "this token acts for another person")
-
-
-def check_person_access(actor: Actor, person_city: str, id_number: str) -> None:
-    check_person_claim(actor, id_number)
-    if actor.role in READ_CITY_PERSONS and actor.city != person_city:
-        raise Forbidden("只能办理本市参保人的业务", "this token serves another city's persons")
-
-
-def check_city_role(actor: Actor, city: str, roles: set[Role], what_en: str) -> None:
-    """Roles bound to a city act only in it; admin acts everywhere."""
-    require_roles(actor, roles | {Role.ADMIN}, what_en)
-    if actor.role is not Role.ADMIN and actor.role in (Role.AGENCY, Role.INSTITUTION) and actor.city != city:
-        raise Forbidden("只能办理本市的业务", f"this token may not {what_en} for city {city}")
+def reach(actor: Actor, operation: str, city: str, id_number: str, missing: UserError) -> None:
+    """A write's target, found in storage: out of the caller's scope it is refused exactly as a
+    missing one (`missing`, the NOT_FOUND the caller gets when nothing is there)."""
+    if not policy.in_scope(actor, operation, city, id_number):
+        raise Refused([missing])
 
 
 def shown_id_number(actor: Actor, person_city: str, id_number: str) -> str:
-    if actor.role in SELF_ROLES and actor.person == id_number:
+    if actor.role in (Role.PERSON, Role.PROXY) and actor.person == id_number:
         return id_number
     if actor.role is Role.AGENCY and actor.city == person_city:
         return id_number

@@ -6,6 +6,7 @@ import enum
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from .ids import normalize
 
 ALGORITHM = "HS256"
 ISSUER = "yibao"
+MAX_TTL = 7 * 24 * 3600
+"""The longest lifetime (exp - iat, seconds) a token may have; longer ones are refused at minting and at use."""
+PRODUCTION_MAX_TTL = 3600
+"""The cap in production mode (YIBAO_ENV=production): one hour."""
 
 
 class Role(str, enum.Enum):
@@ -35,6 +40,11 @@ class Actor:
     city: str | None = None
     person: str | None = None  # the ID number a person/proxy token names
     subject: str = "anonymous"
+    token_id: str | None = None
+    """The token's `jti` (revocation names it)."""
+    issued_at: int | None = None
+    expires_at: int | None = None
+    """The token's `exp` (seconds since the epoch): a subscription ends there."""
 
     @property
     def anonymous(self) -> bool:
@@ -65,13 +75,18 @@ def issue_token(
     ttl: int = 3600,
     subject: str | None = None,
     now: float | None = None,
+    max_ttl: int = MAX_TTL,
 ) -> str:
+    if ttl > max_ttl:
+        raise BadArgument(f"令牌有效期不能超过 {max_ttl} 秒", f"ttl may not exceed {max_ttl} seconds",
+                          "TOKEN_TTL_TOO_LONG")
     if role in (Role.PERSON, Role.PROXY) and not person:
         raise BadArgument(f"角色 {role.value} 需要 --person", f"role {role.value} needs --person")
     if role in (Role.INSTITUTION, Role.AGENCY) and not city:
         raise BadArgument(f"角色 {role.value} 需要 --city", f"role {role.value} needs --city")
     issued = int(now if now is not None else time.time())
-    claims: dict = {"iss": ISSUER, "role": role.value, "iat": issued, "exp": issued + ttl}
+    claims: dict = {"iss": ISSUER, "role": role.value, "iat": issued, "exp": issued + ttl,
+                    "jti": secrets.token_urlsafe(16)}
     claims["sub"] = subject or (f"{role.value}-{secrets.token_hex(4)}")
     if city:
         claims["city"] = city
@@ -80,7 +95,10 @@ def issue_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def actor_from_header(secret: str, authorization: str | None) -> Actor:
+def actor_from_header(secret: str, authorization: str | None, *, max_ttl: int = MAX_TTL,
+                      revoked: Callable[[Actor], bool] | None = None) -> Actor:
+    """The actor a bearer token names; NotAuthenticated (INVALID_TOKEN, TOKEN_EXPIRED,
+    TOKEN_TTL_TOO_LONG, TOKEN_REVOKED) when it may not be used."""
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
@@ -88,13 +106,21 @@ def actor_from_header(secret: str, authorization: str | None) -> Actor:
         raise NotAuthenticated("Authorization 头应为 Bearer 令牌", "the Authorization header must be 'Bearer <token>'")
     try:
         claims = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "role"]})
+                            options={"require": ["exp", "iat", "role"]})
         role = Role(claims["role"])
+        issued, expires = int(claims["iat"]), int(claims["exp"])
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("令牌已过期", "the token has expired", "TOKEN_EXPIRED") from None
-    except (jwt.InvalidTokenError, ValueError):
+    except (jwt.InvalidTokenError, ValueError, TypeError):
         raise NotAuthenticated("令牌无效", "the token is not valid", "INVALID_TOKEN") from None
-    return Actor(role=role, city=claims.get("city"), person=claims.get("person"), subject=claims.get("sub", role.value))
+    if expires - issued > max_ttl:
+        raise NotAuthenticated(f"令牌有效期超过上限（{max_ttl} 秒）", f"the token lives longer than {max_ttl} seconds",
+                               "TOKEN_TTL_TOO_LONG")
+    actor = Actor(role=role, city=claims.get("city"), person=claims.get("person"), subject=claims.get("sub", role.value),
+                  token_id=claims.get("jti"), issued_at=issued, expires_at=expires)
+    if revoked is not None and revoked(actor):
+        raise NotAuthenticated("令牌已被吊销", "the token has been revoked", "TOKEN_REVOKED")
+    return actor
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,9 @@ REQUEST = _domain(
     _top("UNAUTHENTICATED", "需要登录令牌（Authorization: Bearer …）。", "A bearer token is required (Authorization: Bearer …)."),
     _top("INVALID_TOKEN", "令牌无效：签名、签发方或内容不正确。", "The token is not valid: wrong signature, issuer or claims."),
     _top("TOKEN_EXPIRED", "令牌已过期，请重新获取。", "The token has expired; obtain a new one."),
+    _top("TOKEN_REVOKED", "令牌已被吊销，请重新获取。", "The token has been revoked; obtain a new one."),
+    _top("TOKEN_TTL_TOO_LONG", "令牌有效期超过上限（生产模式下更短）。",
+         "The token's lifetime exceeds the cap (shorter in production mode)."),
     _top("FORBIDDEN", "当前令牌的角色、城市或本人无权执行此操作。", "The token's role, city or person may not perform this operation."),
     _top("BAD_REQUEST", "请求无法处理。", "The request cannot be served."),
     _top("BAD_ARGUMENT", "参数值不正确。", "An argument has an unacceptable value."),
@@ -75,6 +78,8 @@ PERSONS = _domain(
     CodeInfo("NOT_INSURED", "该参保人当日没有有效的参保记录。", "The person has no insurance scheme in force on the day."),
     CodeInfo("CATEGORY_PERIOD_OVERLAPS", "该参保人已有与之重叠的同类人员类别记录。",
              "The person already has this category for a period overlapping the new one."),
+    CodeInfo("BUSINESS_DATE_BEFORE_RECORD", "业务日期早于所办理记录的创建或生效日期（培训模式）。",
+             "The business date precedes the creation or start of the record acted on (training mode)."),
 )
 
 SELECTIONS = _domain(

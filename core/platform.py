@@ -10,11 +10,12 @@ import os
 from dataclasses import dataclass
 
 from . import ids
-from .auth import resolve_secret
+from .auth import MAX_TTL, PRODUCTION_MAX_TTL, resolve_secret
 from .call import Call
 from .clock import Clock
 from .events import ApplicationEventBus
 from .plugins import PluginHost
+from .revocations import TokenRevocations
 from .services.application_flow import ApplicationFlow
 from .services.applications import Applications
 from .services.catalogue import ServiceCatalogue, sync_catalogue
@@ -29,7 +30,13 @@ from .services.selections import Selections
 from .storage.database import DEFAULT_URL, Database
 from .storage.migrate import upgrade
 
-__all__ = ["Call", "Platform", "Settings"]
+__all__ = ["Call", "ConfigurationError", "Platform", "Settings"]
+
+MIN_SECRET_BYTES = 32
+
+
+class ConfigurationError(Exception):
+    """The server refuses to start with this configuration (said in one line, no traceback)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +48,36 @@ class Settings:
     """YIBAO_FEDERATION=1: serve the schema as an Apollo Federation v2 subgraph (issue 12)."""
     federation_key: str | None = None
     """YIBAO_FEDERATION_KEY: the key of Person's `idHash` (core/ids.py), shared with integrators."""
+    production: bool = False
+    """YIBAO_ENV=production: introspection and suggestions for some roles only, a strong secret required."""
+    graphiql: bool = True
+    """GraphiQL at /graphql; off in production unless YIBAO_GRAPHIQL=1."""
+    revocation_refresh: float = 0.0
+    """Seconds between reloads of the token denylist (core/revocations.py); 0: never (one process)."""
+
+    @property
+    def max_token_ttl(self) -> int:
+        """The longest token lifetime accepted (core/auth.py): one hour in production, a week otherwise."""
+        return PRODUCTION_MAX_TTL if self.production else MAX_TTL
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        production = env.get("YIBAO_ENV", "").strip().lower() == "production"
+        try:
+            refresh = float(env.get("YIBAO_REVOCATION_REFRESH") or 5)
+        except ValueError:
+            raise ConfigurationError("YIBAO_REVOCATION_REFRESH must be a number of seconds") from None
         return cls(
             database_url=env.get("YIBAO_DATABASE_URL") or DEFAULT_URL,
             secret=env.get("YIBAO_SECRET") or None,
             training=env.get("YIBAO_TRAINING", "") in ("1", "true", "yes"),
             federation=env.get("YIBAO_FEDERATION", "") in ("1", "true", "yes"),
             federation_key=env.get("YIBAO_FEDERATION_KEY") or None,
+            production=production,
+            graphiql=env.get("YIBAO_GRAPHIQL", "") in ("1", "true", "yes") if production or env.get("YIBAO_GRAPHIQL")
+            else True,
+            revocation_refresh=refresh,
         )
 
 
@@ -63,6 +90,10 @@ class Platform:
         self.plugins = plugins or PluginHost.load()
         self.clock = clock or Clock(training=settings.training)
         self.secret = settings.secret or resolve_secret(settings.database_url, {})
+        if settings.production and len((settings.secret or "").encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError(f"YIBAO_ENV=production needs YIBAO_SECRET of at least {MIN_SECRET_BYTES} bytes "
+                                     f"(got {len((settings.secret or '').encode())})")
+        self.revocations = TokenRevocations(self.db)
         self.events = ApplicationEventBus(self.db)
         self.institutions = Institutions(self.db, self.plugins)
         self.persons = Persons(self.db, self.plugins, ids.id_hash_key(settings.federation_key, self.secret))
@@ -83,7 +114,10 @@ class Platform:
             await sync_catalogue(self.db)
         await self.catalogue.start()
         await person_keys.forget_stale(self.db, self.persons.id_key)  # the id_hash key changed
+        await self.revocations.load()
+        self.revocations.watch(self.settings.revocation_refresh)
 
     async def stop(self) -> None:
+        await self.revocations.close()
         await self.events.close()
         await self.db.dispose()

@@ -8,11 +8,10 @@ from typing import Annotated, Optional
 import strawberry
 from strawberry.types import Info
 
-from yibao.core.auth import Role
 from yibao.core.services import across
 
 from .context import ctx
-from .permissions import roles
+from .permissions import policy_for
 from .types import (
     Institution,
     InstitutionConnection,
@@ -66,14 +65,14 @@ async def institutions_across_cities(
 
 
 persons_field = strawberry.field(
-    resolver=persons_across_cities, permission_classes=roles(Role.INTEGRATOR),
+    resolver=persons_across_cities, permission_classes=policy_for("personsAcrossCities"),
     description="多个城市的参保人，合为一个分页列表（按城市代码、再按登记顺序）；每个城市由其本市插件和规则处理，"
                 "证件号码按角色遮蔽（ID-2）。供数据对接方和管理员使用。Persons of several cities in one connection "
                 "(ordered by city code, then by registration), each city read by its own plugin and rules, ID "
                 "numbers masked per role (ID-2). For integrator and admin roles.")
 
 institutions_field = strawberry.field(
-    resolver=institutions_across_cities,
+    resolver=institutions_across_cities, permission_classes=policy_for("institutionsAcrossCities"),
     description="多个城市的定点医疗机构，合为一个分页列表（按城市代码、再按机构代码）；任何人可查（IN-2）。"
                 "Designated institutions of several cities in one connection (ordered by city code, then by "
                 "institution code); anyone may read them (IN-2).")

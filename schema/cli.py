@@ -10,6 +10,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+import jwt
+
 from yibao.core.auth import Role, issue_token
 from yibao.core.platform import Call, Platform, Settings
 from yibao.core.plugins import PluginError
@@ -55,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
     cload = cal_sub.add_parser("load", help="load a year's official holiday schedule (JSON: year, source, holidays, workdays)")
     cload.add_argument("file", type=existing_file, help="JSON file of one year's schedule")
 
+    revoke = sub.add_parser("revoke", help="revoke a bearer token, or every token of a subject, before it expires")
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--token", help="the token itself (its id and expiry are read from it)")
+    which.add_argument("--jti", help="the token's id (printed by `yibao token`)")
+    which.add_argument("--subject", help="every token of this subject issued up to now (printed by `yibao token`)")
+    revoke.add_argument("--reason", help="why (kept with the revocation)")
+
     export = sub.add_parser("schema", help="print the GraphQL SDL")
     export.add_argument("--check", type=Path, help="exit 1 when this file differs from the served schema")
     export.add_argument("--federation", action="store_true",
@@ -70,6 +79,8 @@ def parser() -> argparse.ArgumentParser:
     docs_sub = docs.add_subparsers(dest="docs_command", required=True)
     dhooks = docs_sub.add_parser("hooks", help="the hook reference of docs/plugins.md, from core/hookspecs.py")
     dhooks.add_argument("--write", type=Path, help="replace the generated section of this file (e.g. docs/plugins.md)")
+    dperm = docs_sub.add_parser("permissions", help="the permission matrix docs/permissions.md, from core/policy.py")
+    dperm.add_argument("--write", type=Path, help="write the matrix to this file (e.g. docs/permissions.md)")
 
     return parser
 
@@ -94,6 +105,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "token":
         return _token(settings, args)
+    if args.command == "revoke":
+        print(asyncio.run(_revoke(settings, args)))
+        return 0
     if args.command == "institutions":
         _check_city(args.city)
         try:
@@ -128,6 +142,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "new-city":
         return _new_city(args)
+    if args.command == "docs" and args.docs_command == "permissions":
+        from yibao.core import policydocs
+
+        if args.write:
+            policydocs.write(args.write)
+            print(f"wrote the permission matrix into {args.write}")
+        else:
+            sys.stdout.write(policydocs.render())
+        return 0
     if args.command == "docs":
         from yibao.core import hookdocs
 
@@ -191,7 +214,8 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
             raise Refused([errors[0]])
     role = Role(args.role)
     source = secret_source(settings.database_url)
-    token = issue_token(source.secret, role, city=args.city, person=args.person, ttl=args.ttl)
+    token = issue_token(source.secret, role, city=args.city, person=args.person, ttl=args.ttl,
+                        max_ttl=settings.max_token_ttl)
     # Say which secret signed it: a server resolves it the same way only from the same
     # YIBAO_DATABASE_URL in the same folder (or with the same YIBAO_SECRET).
     if source.created:
@@ -200,8 +224,40 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
               "YIBAO_SECRET)", file=sys.stderr)
     else:
         print(f"note: signed with {source.origin}", file=sys.stderr)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    print(f"note: token id (jti) {claims['jti']}, subject {claims['sub']}; revoke with "
+          f"`yibao revoke --jti {claims['jti']}` or `yibao revoke --subject {claims['sub']}`", file=sys.stderr)
     print(token)
     return 0
+
+
+async def _revoke(settings: Settings, args: argparse.Namespace) -> str:
+    """core/revocations.py: the operator at the console revokes as admin (core/policy.py cli.revokeToken)."""
+    from yibao.core.auth import Actor, secret_source
+    from yibao.core.errors import BadArgument
+
+    platform = Platform(settings)
+    try:
+        await platform.start()
+        call = Call(Actor(role=Role.ADMIN, subject="cli-revoke"), platform.clock.today())
+        if args.subject:
+            await platform.revocations.revoke_subject(call, args.subject, args.reason)
+            return f"revoked every token of subject {args.subject} issued up to now"
+        jti, expires = args.jti, None
+        if args.token:
+            try:
+                claims = jwt.decode(args.token.strip(), secret_source(settings.database_url).secret,
+                                    algorithms=["HS256"], options={"verify_exp": False})
+            except jwt.InvalidTokenError:
+                raise BadArgument("令牌无效（签名不符）", "not a token this server signed", "INVALID_TOKEN") from None
+            if "jti" not in claims:
+                raise BadArgument("该令牌没有 jti，请按 --subject 吊销", "this token has no jti: revoke its --subject",
+                                  "INVALID_TOKEN")
+            jti, expires = claims["jti"], int(claims["exp"])
+        await platform.revocations.revoke_token(call, jti, expires, args.reason)
+        return f"revoked token {jti}"
+    finally:
+        await platform.stop()
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -28,7 +28,8 @@ class Context:
         """Raises NotAuthenticated / BadArgument for a bad token or business-date header."""
         params = {k.lower(): v for k, v in (self.connection_params or {}).items() if isinstance(v, str)}
         auth = self.headers.get("authorization") or params.get("authorization")
-        actor: Actor = actor_from_header(self.platform.secret, auth)
+        actor: Actor = actor_from_header(self.platform.secret, auth, max_ttl=self.platform.settings.max_token_ttl,
+                                         revoked=self.platform.revocations.revoked)
         headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
         return Call(actor=actor, today=self.platform.clock.today(headers))
 

@@ -72,7 +72,9 @@ TEXT: dict[str, str] = {
     "Mutation.submitApplication": "提交一项经办服务申请（SC-3），一次性告知全部缺少的材料。Submit an application for a catalogue item (SC-3); every missing material is reported at once.",
     "Mutation.reviewApplication": "该市经办机构审核申请：通过、不予通过或退回补正。Agency of the application's city: approve, reject or return.",
     "Mutation.supplementApplication": "补充被退回申请所缺的材料。Bring the materials a returned application asked for.",
-    "Subscription.applicationEvents": "该申请的每次状态变化，来自任一服务进程。Each status change of the application as it happens, from any server process.",
+    "Subscription.applicationEvents": "该申请的每次状态变化，来自任一服务进程；令牌过期或被吊销时以 TOKEN_EXPIRED 或 TOKEN_REVOKED 错误结束。"
+                                      "Each status change of the application as it happens, from any server process; "
+                                      "ends with a TOKEN_EXPIRED or TOKEN_REVOKED error when the token does.",
     # -- scalars -----------------------------------------------------------------------------------
     "Date": "日期，ISO 8601 格式 YYYY-MM-DD（业务日期，北京时间）。A calendar date, ISO 8601 YYYY-MM-DD (business date, China time).",
     "JSON": "任意 JSON 值（ECMA-404）。Any JSON value (ECMA-404).",

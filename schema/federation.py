@@ -10,7 +10,7 @@ The same Query, Mutation, Subscription and types as schema/build.py, plus `_serv
 `_entities` resolves each reference through the same service and the same checks as the root a
 client would otherwise call: a City as `cities` does (anyone; a bad token still fails), an
 Institution as `institution(code:)` (anyone), a Person as `person(idNumber:)` (the same role gate,
-PERSON_READERS, then Persons' own ownership and city checks and ID-2 masking).
+policy_for("person"), then Persons' own ownership and city checks and ID-2 masking).
 
 Why the keys are attached only while this schema is built: strawberry reads `@key` from the
 types' shared definitions, and the normal schema (schema.graphql, served without the variable)
@@ -37,7 +37,7 @@ from . import descriptions
 from .build import schema_arguments
 from .context import ctx
 from .errors import process_errors
-from .permissions import PERSON_READERS
+from .permissions import policy_for
 from .types import City, Institution, Person
 
 ENTITY_KEYS: dict[type, str] = {City: "code", Institution: "code", Person: "idHash"}
@@ -78,7 +78,7 @@ async def resolve_institution(info: Info, representation: dict[str, Any]) -> Opt
 
 async def resolve_person(info: Info, representation: dict[str, Any]) -> Optional[Person]:
     """As `person(idNumber:)`: its role gate first, then Persons' checks and ID-2 masking."""
-    for permission_class in PERSON_READERS:
+    for permission_class in policy_for("person"):
         permission = permission_class()
         if not permission.has_permission(None, info):
             permission.on_unauthorized()  # raises the coded error the root field raises

@@ -138,9 +138,15 @@ async def test_another_citys_agency_cannot_review(zhongshan, yibao_client, yibao
     app_id = (await submit(zhongshan, pid, "GD-14", [IDENTITY, FILING_FORM, HOUSEHOLD], on="2026-03-02")).data[
         "submitApplication"]["application"]["id"]
     rows = await counts(yibao_platform)
-    for token in (yibao_client.token("agency", city="jiangmen_kaiping"), zhongshan.person_token(pid)):
-        result = await review(zhongshan, app_id, "APPROVE", on="2026-03-03", token=token)
-        assert result.error_codes() == ["FORBIDDEN"]
+    # a person may not review at all: FORBIDDEN whatever the id
+    assert (await review(zhongshan, app_id, "APPROVE", on="2026-03-03",
+                         token=zhongshan.person_token(pid))).error_codes() == ["FORBIDDEN"]
+    # another city's agency: answered exactly as an application that does not exist (no existence oracle)
+    kaiping = yibao_client.token("agency", city="jiangmen_kaiping")
+    theirs = await review(zhongshan, app_id, "APPROVE", on="2026-03-03", token=kaiping)
+    missing = await review(zhongshan, "QXBwbGljYXRpb246OTk5OTk5", "APPROVE", on="2026-03-03", token=kaiping)
+    assert theirs.errors is None and theirs.data == missing.data
+    assert [e["code"] for e in theirs.data["reviewApplication"]["errors"]] == ["NOT_FOUND"]
     assert await counts(yibao_platform) == rows
 
 
@@ -186,7 +192,7 @@ async def test_zs6_portal_selection_is_an_application_whose_approval_creates_it(
 
     kaiping = await review(zhongshan, app["id"], "APPROVE", on="2026-09-30",
                            token=yibao_client.token("agency", city="jiangmen_kaiping"))
-    assert kaiping.error_codes() == ["FORBIDDEN"]
+    assert [e["code"] for e in kaiping.data["reviewApplication"]["errors"]] == ["NOT_FOUND"]  # not its city's
     approved = (await review(zhongshan, app["id"], "APPROVE", on="2026-09-30")).data["reviewApplication"]
     assert approved["errors"] == []
     assert approved["application"]["status"] == "APPROVED" and approved["application"]["selectionId"]

@@ -55,8 +55,10 @@ async def test_a_person_token_reads_only_that_person(zhongshan, yibao_client, pi
 
 
 async def test_agency_of_another_city_cannot_read_or_list(yibao_client, pid):
+    """Another city's person reads as unregistered (null, no oracle: tests/test_permissions.py)."""
     token = yibao_client.token("agency", city="shenzhen")
-    assert (await yibao_client(PERSON, {"id": pid}, token=token)).error_codes() == ["FORBIDDEN"]
+    result = await yibao_client(PERSON, {"id": pid}, token=token)
+    assert result.errors is None and result.data == {"person": None}
     assert (await yibao_client(PERSONS, {"city": "zhongshan"}, token=token)).error_codes() == ["FORBIDDEN"]
 
 

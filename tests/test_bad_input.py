@@ -78,13 +78,20 @@ async def test_another_citys_institution(zhongshan, yibao_platform, new_id):
 
 
 @pytest.mark.parametrize("role,city", [("integrator", None), ("institution", "jiangmen_kaiping"), ("agency", "shenzhen")])
-async def test_a_role_without_the_right(zhongshan, yibao_client, yibao_platform, person, role, city):
+async def test_a_role_without_the_right(zhongshan, yibao_client, yibao_platform, person, role, city, new_id):
     rows, state = await counts(yibao_platform), await snapshot(yibao_platform)
     token = yibao_client.token(role, city=city)
     result = await yibao_client(SELECT, {"input": {"idNumber": person, "kind": "GENERAL_OUTPATIENT",
                                                    "institutionCode": SHIQI_CENTRE, "channel": "WINDOW"}},
                                 token=token, today="2026-04-02")
-    assert result.error_codes() == ["FORBIDDEN"]
+    if role == "integrator":  # a role that may not select at all: FORBIDDEN whatever the person
+        assert result.error_codes() == ["FORBIDDEN"]
+    else:  # staff of another city: the person reads as unregistered (no existence oracle, core/policy.py)
+        unknown = await yibao_client(SELECT, {"input": {"idNumber": new_id(), "kind": "GENERAL_OUTPATIENT",
+                                                        "institutionCode": SHIQI_CENTRE, "channel": "WINDOW"}},
+                                     token=token, today="2026-04-02")
+        assert result.errors is None and result.data == unknown.data
+        assert ("NOT_FOUND", ["idNumber"]) in [(e["code"], e["field"]) for e in result.data["selectInstitution"]["errors"]]
     assert await counts(yibao_platform) == rows and await snapshot(yibao_platform) == state
 
     reg = await yibao_client(REGISTER, {"input": {"idNumber": person[:-4] + "0000", "name": "李四", "city": "zhongshan",

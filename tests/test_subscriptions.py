@@ -100,7 +100,8 @@ async def subscribe_once(base: str, token: str, app_id: str) -> dict:
 
 
 async def test_a_subscription_to_another_persons_application_is_refused(yibao_platform, new_id):
-    """Through GraphQL over WebSocket on a real server: the stranger gets FORBIDDEN, the owner
+    """Through GraphQL over WebSocket on a real server: the stranger gets NOT_FOUND, exactly as for
+    an application that does not exist (no existence oracle by id), the owner
     (the positive control, same query, same server) gets the application's current state."""
     owner, other = new_id(), new_id()
     agency = issue_token(SECRET, Role.AGENCY, city="zhongshan")
@@ -114,9 +115,11 @@ async def test_a_subscription_to_another_persons_application_is_refused(yibao_pl
             "materials": ["有效身份证件", "《广东省异地就医登记备案表》", "个人承诺书"]}},
             owner_token, "2026-03-02")["submitApplication"]["application"]["id"]
         refused = await subscribe_once(base, other_token, app_id)
+        missing = await subscribe_once(base, other_token, "QXBwbGljYXRpb246OTk5OTk5")
         allowed = await subscribe_once(base, owner_token, app_id)
     assert refused["type"] == "next" and refused["payload"]["data"] is None, refused
-    assert [e["extensions"]["code"] for e in refused["payload"]["errors"]] == ["FORBIDDEN"]
+    assert [e["extensions"]["code"] for e in refused["payload"]["errors"]] == ["NOT_FOUND"]
+    assert [e["extensions"]["code"] for e in missing["payload"]["errors"]] == ["NOT_FOUND"]
     assert allowed["type"] == "next" and allowed["payload"]["data"]["applicationEvents"]["status"] == "SUBMITTED"
 
 
@@ -125,7 +128,7 @@ async def test_a_refused_follower_is_removed(zhongshan, yibao_platform, new_id):
     from datetime import date
 
     from yibao.core.auth import Actor
-    from yibao.core.errors import Forbidden
+    from yibao.core.errors import BadArgument
     from yibao.core.platform import Call
     from yibao.schema.globalid import decode_int
 
@@ -138,6 +141,6 @@ async def test_a_refused_follower_is_removed(zhongshan, yibao_platform, new_id):
                         on="2026-03-02")).data["submitApplication"]["application"]
     stranger = Call(Actor(Role.PERSON, person=other), date(2026, 3, 2))
     stream = yibao_platform.applications.follow(stranger, decode_int(app["id"], "Application"))
-    with pytest.raises(Forbidden):
+    with pytest.raises(BadArgument):  # NOT_FOUND: answered as a missing application (no oracle)
         await stream.__anext__()
     assert yibao_platform.events._followers == {}  # the refused follower was removed

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from .. import access
-from ..auth import Role
+from .. import policy
 from ..call import Call
 from ..domain import Institution, InstitutionLevel
 from ..errors import BadArgument
@@ -33,7 +32,6 @@ T = TypeVar("T")
 
 PERSONS_ACROSS_CURSOR = "persons-across"
 INSTITUTIONS_ACROSS_CURSOR = "institutions-across"
-ACROSS_PERSON_ROLES = {Role.INTEGRATOR, Role.ADMIN}
 
 CityPage = Callable[[str, int, "str | None"], Awaitable[Page[T]]]
 """(city, first, the single-city connection's `after` cursor or None) -> that city's page."""
@@ -84,7 +82,7 @@ async def persons_across(persons: Persons, plugins: PluginHost, call: Call, citi
                          first: int | None, after: str | None) -> Page[PersonRecord]:
     """Persons of several cities for integrator and admin roles, each city's page read (and its
     ID numbers masked, ID-2) by the single-city service."""
-    access.require_roles(call.actor, ACROSS_PERSON_ROLES, "list persons across cities")
+    policy.require(call.actor, "query.personsAcrossCities")
     order = city_order(plugins, cities)
 
     def fetch(city: str, n: int, inner: str | None) -> Awaitable[Page[PersonRecord]]:
@@ -96,7 +94,7 @@ async def persons_across(persons: Persons, plugins: PluginHost, call: Call, citi
 
 
 async def count_persons_across(persons: Persons, plugins: PluginHost, call: Call, cities: Sequence[str]) -> int:
-    access.require_roles(call.actor, ACROSS_PERSON_ROLES, "list persons across cities")
+    policy.require(call.actor, "query.personsAcrossCities")
     return sum([await persons.count(call, city) for city in city_order(plugins, cities)])
 
 

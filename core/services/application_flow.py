@@ -21,7 +21,7 @@ from ..proxies import Proxy, proxy_errors, proxy_materials
 from ..events import ApplicationEventBus
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
-from . import filing_review, selection_requests
+from . import business_dates, filing_review, selection_requests
 from .application_records import ReviewDecision, SelectionRequestDetails, SubmissionDetails, SubstituteUsed
 from .applications import OPEN_STATUSES, Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
@@ -33,8 +33,6 @@ STATUS_ZH = {
     ApplicationStatus.APPROVED: "已办结（通过）", ApplicationStatus.REJECTED: "已办结（不予通过）",
     ApplicationStatus.WITHDRAWN: "已由申请人撤回",
 }
-SUBMIT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
-REVIEW_ROLES = {Role.AGENCY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +87,15 @@ class ApplicationFlow:
         self.selections = selections
 
     async def submit(self, call: Call, data: SubmitInput) -> Application:
-        access.check_person_claim(call.actor, data.id_number)
-        access.require_roles(call.actor, SUBMIT_ROLES, "submit applications")
+        access.claim(call.actor, "mutation.submitApplication", data.id_number)
         async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
+            if found is not None and not access.in_scope(call.actor, "mutation.submitApplication", found[1].city,
+                                                         found[1].id_number):
+                found = None  # another city's person is answered as an unknown one (no existence oracle)
             errors: list[UserError] = []
             if found is None:
                 errors += ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))]
-            else:
-                access.check_person_access(call.actor, found[1].city, found[1].id_number)
             city = found[1].city if found else None
             item = await self.catalogue.item(data.service_item_code, city)
             if item is None:
@@ -150,12 +148,15 @@ class ApplicationFlow:
 
     async def review(self, call: Call, data: ReviewInput) -> Application:
         """APPROVE, REJECT (with a reason) or RETURN (naming every missing material at once)."""
-        access.require_roles(call.actor, REVIEW_ROLES | {Role.ADMIN}, "review applications")
+        access.require(call.actor, "mutation.reviewApplication")
         async with self.db.write() as session:
             row = await session.get(ApplicationRow, data.application_id, with_for_update=True)
+            missing = not_found("申请", "application", ("applicationId",))
             if row is None:
-                raise Refused([not_found("申请", "application", ("applicationId",))])
-            access.check_city_role(call.actor, row.city, REVIEW_ROLES, "review applications")
+                raise Refused([missing])
+            person = await session.get(PersonRow, row.person_id)
+            access.reach(call.actor, "mutation.reviewApplication", row.city, person.id_number, missing)  # type: ignore[union-attr]
+            await business_dates.check_application(session, call, row.id, row.submitted_on)
             errors: list[UserError] = []
             if ApplicationStatus(row.status) is not ApplicationStatus.SUBMITTED:
                 errors.append(UserError("NOT_UNDER_REVIEW", f"该申请{STATUS_ZH[ApplicationStatus(row.status)]}，不能审核",
@@ -194,13 +195,15 @@ class ApplicationFlow:
     async def withdraw(self, call: Call, application_id: int) -> Application:
         """SE-3: the person (or their proxy, or staff) withdraws an application still open; a
         reviewed selection request behind it is withdrawn with it and no longer counts (ZS-4)."""
-        access.require_roles(call.actor, SUBMIT_ROLES, "withdraw applications")
+        access.require(call.actor, "mutation.withdrawApplication")
         async with self.db.write() as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
+            missing = not_found("申请", "application", ("applicationId",))
             if row is None:
-                raise Refused([not_found("申请", "application", ("applicationId",))])
+                raise Refused([missing])
             person = await session.get(PersonRow, row.person_id)
-            access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+            access.reach(call.actor, "mutation.withdrawApplication", row.city, person.id_number, missing)  # type: ignore[union-attr]
+            await business_dates.check_application(session, call, row.id, row.submitted_on)
             if ApplicationStatus(row.status) not in OPEN_STATUSES:
                 raise Refused([UserError("NOT_PENDING", "该申请已办结，不能撤回",
                                          "the application is already decided and cannot be withdrawn",
@@ -212,13 +215,15 @@ class ApplicationFlow:
 
     async def supplement(self, call: Call, application_id: int, materials: tuple[str, ...]) -> Application:
         """After a RETURN: bring the missing materials; the application goes back for review."""
-        access.require_roles(call.actor, SUBMIT_ROLES, "supplement applications")
+        access.require(call.actor, "mutation.supplementApplication")
         async with self.db.write() as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
+            missing = not_found("申请", "application", ("applicationId",))
             if row is None:
-                raise Refused([not_found("申请", "application", ("applicationId",))])
+                raise Refused([missing])
             person = await session.get(PersonRow, row.person_id)
-            access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+            access.reach(call.actor, "mutation.supplementApplication", row.city, person.id_number, missing)  # type: ignore[union-attr]
+            await business_dates.check_application(session, call, row.id, row.submitted_on)
             if ApplicationStatus(row.status) is not ApplicationStatus.RETURNED:
                 raise Refused([UserError("NOT_RETURNED", "只有被退回的申请才能补充材料",
                                          "only a returned application can be supplemented", ("applicationId",))])

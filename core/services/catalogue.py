@@ -10,7 +10,6 @@ from importlib.resources import files
 from sqlalchemy import func, select
 
 from .. import access
-from ..auth import Role
 from ..call import Call
 from ..catalogue.calendar import WorkingCalendar, YearSchedule
 from ..catalogue.due_dates import DueDate, due_date
@@ -136,7 +135,7 @@ class ServiceCatalogue:
 
     async def load_schedule(self, call: Call, schedule: YearSchedule) -> None:
         """SC-2: an operator loads a year's official holiday schedule; it wins over the package."""
-        access.require_roles(call.actor, {Role.ADMIN}, "load calendar schedules")
+        access.require(call.actor, "cli.loadCalendarSchedule")
         async with self.db.write() as session:
             row = await session.get(CalendarScheduleRow, schedule.year) or CalendarScheduleRow(year=schedule.year)
             row.source = schedule.source

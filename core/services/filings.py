@@ -37,6 +37,7 @@ from ..events import ApplicationEventBus
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow, RemoteFilingChoiceRow, RemoteFilingRow
+from . import business_dates
 from . import filing_store as store
 from .filing_choices import ChoiceInput, resolve_choices
 from .application_records import SubstituteUsed
@@ -47,8 +48,6 @@ from .persons import load_person
 if TYPE_CHECKING:
     from ..call import Call
 
-FILE_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
-CANCEL_ROLES = {Role.PERSON, Role.PROXY, Role.AGENCY, Role.ADMIN}
 DEFAULT_CHANNEL = {Role.AGENCY: Channel.WINDOW, Role.INSTITUTION: Channel.INSTITUTION}
 
 
@@ -86,16 +85,17 @@ class Filings:
     # -- file -----------------------------------------------------------------------------------
 
     async def file(self, call: Call, data: FileInput) -> FilingRecord:
-        access.check_person_claim(call.actor, data.id_number)
-        access.require_roles(call.actor, FILE_ROLES, "file remote treatment")
+        access.claim(call.actor, "mutation.fileRemoteTreatment", data.id_number)
         role = call.actor.role
         channel = data.channel or DEFAULT_CHANNEL.get(role, Channel.YUEYIBAO)  # type: ignore[arg-type]
         async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)  # serialises one person's filings
+            if found is not None and not access.in_scope(call.actor, "mutation.fileRemoteTreatment", found[1].city,
+                                                         found[1].id_number):
+                found = None  # another city's person is answered as an unknown one (no existence oracle)
             if found is None:
                 raise Refused(ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))])
             person_row, person = found
-            access.check_person_access(call.actor, person.city, person.id_number)
             if data.idempotency_key:
                 repeat = await session.scalar(select(RemoteFilingRow).where(
                     RemoteFilingRow.person_id == person.id, RemoteFilingRow.idempotency_key == data.idempotency_key))
@@ -226,9 +226,9 @@ class Filings:
 
     async def cancel(self, call: Call, filing_id: int, reason: str | None = None) -> FilingRecord:
         """RF-2: a long-term filing cannot be cancelled before `lockedUntil`; the refusal names the date."""
-        access.require_roles(call.actor, CANCEL_ROLES, "cancel remote filings")
+        access.require(call.actor, "mutation.cancelRemoteFiling")
         async with self.db.write() as session:
-            row = await self._for_update(session, call, filing_id)
+            row = await self._for_update(session, call, filing_id, "mutation.cancelRemoteFiling")
             filing = (await store.load(session, [row]))[row.id]
             status = filing.status_on(call.today)
             if status not in (FilingStatus.SUBMITTED, FilingStatus.RETURNED, FilingStatus.ACTIVE):
@@ -251,9 +251,9 @@ class Filings:
 
     async def complete_materials(self, call: Call, filing_id: int, materials: tuple[str, ...]) -> FilingRecord:
         """RF-5: a filing by commitment letter completed with the materials: the upgrade dates from today."""
-        access.require_roles(call.actor, CANCEL_ROLES, "complete remote filings")
+        access.require(call.actor, "mutation.completeRemoteFilingMaterials")
         async with self.db.write() as session:
-            row = await self._for_update(session, call, filing_id)
+            row = await self._for_update(session, call, filing_id, "mutation.completeRemoteFilingMaterials")
             filing = (await store.load(session, [row]))[row.id]
             field = ("filingId",)
             if filing.basis is not FilingBasis.COMMITMENT or filing.materials_completed_on is not None:
@@ -281,14 +281,16 @@ class Filings:
         """RF-5, computed by the city's hooks for a day."""
         return store.benefits(self.plugins, filing, on)
 
-    async def get(self, call: Call, filing_id: int) -> FilingRecord | None:
-        access.require_token(call.actor)
+    async def get(self, call: Call, filing_id: int, operation: str = "query.remoteFiling") -> FilingRecord | None:
+        """The filing, or None when there is none or it lies outside the caller's scope (alike)."""
+        access.require(call.actor, operation)
         async with self.db.read() as session:
             row = await session.get(RemoteFilingRow, filing_id)
             if row is None:
                 return None
             person = await session.get(PersonRow, row.person_id)
-            access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+            if not access.in_scope(call.actor, operation, person.city, person.id_number):  # type: ignore[union-attr]
+                return None
             return await self._record(session, row.id)
 
     async def of_person(self, call: Call, person_id: int) -> list[FilingRecord]:
@@ -306,12 +308,14 @@ class Filings:
         events = (await store.events_of(session, [filing_id]))[filing_id]
         return FilingRecord(filing, apps.get(row.application_id or -1), tuple(events))  # type: ignore[union-attr]
 
-    async def _for_update(self, session: AsyncSession, call: Call, filing_id: int) -> RemoteFilingRow:
+    async def _for_update(self, session: AsyncSession, call: Call, filing_id: int, operation: str) -> RemoteFilingRow:
         row = await session.get(RemoteFilingRow, filing_id)
+        missing = not_found("异地就医备案", "remote filing", ("filingId",))
         if row is None:
-            raise Refused([not_found("异地就医备案", "remote filing", ("filingId",))])
+            raise Refused([missing])
         person = await session.get(PersonRow, row.person_id)
-        access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+        access.reach(call.actor, operation, person.city, person.id_number, missing)  # type: ignore[union-attr]
+        await business_dates.check_filing(session, call, row.id, row.submitted_on)
         await load_person(session, person.id_number, lock=True)  # type: ignore[union-attr]
         await session.refresh(row)
         return row

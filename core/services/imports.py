@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from .. import access, ids
-from ..auth import Role
 from ..call import Call
 from ..domain import OPEN_END, Channel, Scheme, SelectionKind
 from ..errors import Refused, UserError
@@ -28,7 +27,7 @@ def _date(raw: str | None, default: date | None, errors: list, where: tuple[str,
 
 async def import_persons(db: Database, plugins: PluginHost, call: Call, payload: dict) -> int:
     """Write every person of `payload["persons"]`, or nothing; returns how many."""
-    access.require_roles(call.actor, {Role.ADMIN}, "import persons")
+    access.require(call.actor, "cli.importPersons")
     errors: list[UserError] = []
     people = payload.get("persons", [])
     async with db.write() as session:

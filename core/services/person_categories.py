@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from .. import access
-from ..auth import Role
 from ..call import Call
 from ..domain import OPEN_END, PersonCategory
 from ..errors import Refused, UserError, not_found
@@ -18,7 +17,6 @@ from ..storage.database import Database
 from ..storage.tables import PersonCategoryRow
 from .persons import PersonRecord, load_person, selections_of
 
-RECORD_ROLES = {Role.AGENCY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +33,16 @@ class PersonCategories:
 
     async def record(self, call: Call, data: CategoryInput) -> PersonRecord:
         """Record a dated category; refused (nothing written) on bad dates or an overlapping period."""
-        access.check_person_claim(call.actor, data.id_number)
-        access.require_roles(call.actor, RECORD_ROLES | {Role.ADMIN}, "record person categories")
+        access.claim(call.actor, "mutation.recordPersonCategory", data.id_number)
         start = data.valid_from or call.today
         end = data.valid_to or OPEN_END
         async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
+            missing = not_found("参保人", "person", ("idNumber",))
             if found is None:
-                raise Refused([not_found("参保人", "person", ("idNumber",))])
+                raise Refused([missing])
             row, person = found
-            access.check_city_role(call.actor, person.city, RECORD_ROLES, "record person categories")
+            access.reach(call.actor, "mutation.recordPersonCategory", person.city, person.id_number, missing)
             errors: list[UserError] = []
             if end < start:
                 errors.append(UserError(

@@ -10,20 +10,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access, ids
-from ..auth import Role
 from ..domain import OPEN_END, Person, PersonInput, Scheme, Selection
 from ..call import Call
 from ..errors import Forbidden, Refused, UserError, flatten, not_found
 from ..pagination import Page, after_id, build_page, page_request
 from ..periods import day_before
+from ..policy import Scope
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import InstitutionRow, PersonCategoryRow, PersonRow, SchemePeriodRow, SelectionRow
 from . import mapping, person_keys
 
 CURSOR_KIND = "person"
-LIST_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
-REGISTER_ROLES = {Role.AGENCY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,36 +96,41 @@ class Persons:
         shown = access.shown_id_number(call.actor, person.city, person.id_number)
         return PersonRecord(person, shown, tuple(selections) if selections is not None else None)
 
-    async def get(self, call: Call, id_number: str, *, with_selections: bool = True) -> PersonRecord | None:
+    async def get(self, call: Call, id_number: str, *, with_selections: bool = True,
+                  operation: str = "query.person") -> PersonRecord | None:
         """The person as `call` may see them; the GraphQL layer loads selections through its
         per-request loader (selections_of) instead, so it passes with_selections=False."""
-        access.check_person_claim(call.actor, id_number)
+        access.claim(call.actor, operation, id_number)
         async with self.db.read() as session:
             found = await load_person(session, id_number)
             if found is None:
                 return None
             row, person = found
-            access.check_person_access(call.actor, person.city, person.id_number)
+            if not access.in_scope(call.actor, operation, person.city, person.id_number):
+                return None  # out of scope reads as unregistered: no existence oracle across cities
             sels = (await selections_of(session, [row.id]))[row.id] if with_selections else None
         return self._record(call, person, sels)
 
-    async def get_by_pk(self, call: Call, pk: int, *, with_selections: bool = True) -> PersonRecord | None:
-        access.require_token(call.actor)
+    async def get_by_pk(self, call: Call, pk: int, *, with_selections: bool = True,
+                        operation: str = "Node.Person") -> PersonRecord | None:
+        access.require(call.actor, operation)
         async with self.db.read() as session:
             row = await session.get(PersonRow, pk)
-        return await self.get(call, row.id_number, with_selections=with_selections) if row else None
+        if row is None or not access.in_scope(call.actor, operation, row.city, row.id_number):
+            return None
+        return await self.get(call, row.id_number, with_selections=with_selections, operation=operation)
 
     async def get_by_id_hash(self, call: Call, id_hash: str, *, with_selections: bool = True) -> PersonRecord | None:
         """The person whose ID number hashes to `id_hash` (ids.id_hash), with exactly the checks of
         `get`: a person or proxy token may only name its own person, checked before any lookup."""
-        access.require_token(call.actor)
+        grant = access.require(call.actor, "query.person")
         id_hash = id_hash.strip().lower()
-        if call.actor.role in access.SELF_ROLES and id_hash != self.id_hash(call.actor.person or ""):
+        if grant.scope is Scope.OWN_PERSON and id_hash != self.id_hash(call.actor.person or ""):
             raise Forbidden("令牌只能查询或办理本人（被代办人）的业务", "this token acts for another person")
         pk = await person_keys.person_id_by_hash(self.db, self.id_key, id_hash)
         if pk is None:
             return None
-        return await self.get_by_pk(call, pk, with_selections=with_selections)
+        return await self.get_by_pk(call, pk, with_selections=with_selections, operation="query.person")
 
     async def selections_of(self, person_ids: list[int]) -> dict[int, list[Selection]]:
         """Every selection of these persons (already read through get/page, so access was checked)."""
@@ -136,7 +139,7 @@ class Persons:
 
     async def page(self, call: Call, city: str, first: int | None, after: str | None) -> Page[PersonRecord]:
         """One page of the city's persons, without selections (loaded per request by the caller)."""
-        access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+        access.check_city(call.actor, "query.persons", city)
         self.plugins.check_city(city)
         request = page_request(first, after, CURSOR_KIND)
         after = after_id(request)
@@ -163,14 +166,14 @@ class Persons:
 
     async def count(self, call: Call, city: str) -> int:
         """How many persons the city has (the connection's totalCount, read only when asked)."""
-        access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+        access.check_city(call.actor, "query.persons", city)
         async with self.db.read() as session:
             return await session.scalar(select(func.count()).select_from(PersonRow).where(PersonRow.city == city)) or 0
 
     # -- mutations ------------------------------------------------------------------------------
 
     async def register(self, call: Call, data: RegisterInput) -> PersonRecord:
-        access.check_city_role(call.actor, data.city, REGISTER_ROLES, "register persons")
+        access.check_city(call.actor, "mutation.registerPerson", data.city)
         self.plugins.check_city(data.city)
         id_number = ids.normalize(data.id_number)
         errors = ids.check_document(id_number, data.document_type)
@@ -205,15 +208,15 @@ class Persons:
 
     async def change_scheme(self, call: Call, data: SchemeChangeInput) -> PersonRecord:
         """ID-3: a new dated scheme period; the one it follows ends the day before."""
-        access.check_person_claim(call.actor, data.id_number)
-        access.require_roles(call.actor, {Role.AGENCY, Role.ADMIN}, "change schemes")
+        access.claim(call.actor, "mutation.changeScheme", data.id_number)
         effective = data.effective_on or call.today
         async with self.db.write() as session:
             found = await load_person(session, data.id_number, lock=True)
+            missing = not_found("参保人", "person", ("idNumber",))
             if found is None:
-                raise Refused([not_found("参保人", "person", ("idNumber",))])
+                raise Refused([missing])
             row, person = found
-            access.check_city_role(call.actor, person.city, {Role.AGENCY}, "change schemes")
+            access.reach(call.actor, "mutation.changeScheme", person.city, person.id_number, missing)
             errors: list[UserError] = []
             periods = (await session.scalars(
                 select(SchemePeriodRow).where(SchemePeriodRow.person_id == row.id).order_by(SchemePeriodRow.valid_from)

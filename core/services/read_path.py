@@ -16,7 +16,7 @@ from . import reads
 from .institutions import CJK
 from .institutions import CURSOR_KIND as INSTITUTION_CURSOR
 from .persons import CURSOR_KIND as PERSON_CURSOR
-from .persons import LIST_ROLES, PersonRecord
+from .persons import PersonRecord
 
 if TYPE_CHECKING:
     from ..call import Call
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 async def persons_page(db: Database, plugins: PluginHost, call: Call, city: str, first: int | None, after: str | None, *,
                        selections: bool, lists: bool, total: bool) -> Page[PersonRecord]:
     """Persons of a city for listing roles, ID numbers masked per ID-2; one statement (two with total)."""
-    access.check_city_role(call.actor, city, LIST_ROLES, "list persons")
+    access.check_city(call.actor, "query.persons", city)
     plugins.check_city(city)
     request = page_request(first, after, PERSON_CURSOR)
     start = after_id(request)
@@ -47,13 +47,14 @@ async def person_record(db: Database, call: Call, id_number: str, *, selections:
     """One person as `call` may see them (ID-2), with selections; one statement."""
     from .. import ids
 
-    access.check_person_claim(call.actor, id_number)
+    access.claim(call.actor, "query.person", id_number)
     loaded = await db.run_read(
         lambda reader: reads.person_by_id_number(reader, ids.normalize(id_number), selections=selections))
     if loaded is None:
         return None
     person = loaded.person
-    access.check_person_access(call.actor, person.city, person.id_number)
+    if not access.in_scope(call.actor, "query.person", person.city, person.id_number):
+        return None  # out of scope reads as unregistered: no existence oracle across cities
     return PersonRecord(person, access.shown_id_number(call.actor, person.city, person.id_number), loaded.selections)
 
 

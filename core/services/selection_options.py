@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .. import access
 from ..auth import Role
 from ..call import Call
 from ..domain import Channel, Institution, Person, Selection, SelectionKind, SelectionStatus, Slot
@@ -65,8 +64,7 @@ class SelectionOptionsService:
 
     async def options(self, call: Call, id_number: str, kind: SelectionKind,
                       channel: Channel | None = None) -> SelectionOptions:
-        access.check_person_claim(call.actor, id_number)
-        record = await self.persons.get(call, id_number)
+        record = await self.persons.get(call, id_number, operation="query.selectionOptions")
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person

@@ -36,7 +36,7 @@ from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
-from . import filing_store, mapping
+from . import business_dates, filing_store, mapping
 from . import selection_requests as reviewed
 from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
@@ -51,8 +51,6 @@ from .catalogue import ServiceCatalogue
 from .institutions import Institutions
 from .persons import Persons, load_person, selections_of
 
-SELECT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
-END_ROLES = {Role.AGENCY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +114,7 @@ class Selections:
     # -- select ---------------------------------------------------------------------------------
 
     async def select(self, call: Call, data: SelectInput) -> SelectionResult:
-        access.check_person_claim(call.actor, data.id_number)
-        access.require_roles(call.actor, SELECT_ROLES, "make selections")
+        access.claim(call.actor, "mutation.selectInstitution", data.id_number)
         async with self.db.write() as session:
             plan = await self._plan(session, call, data)
             if isinstance(plan, SelectionResult):
@@ -136,8 +133,7 @@ class Selections:
         """`select` without writing: the same checks, plan and city hooks, then the transaction is
         rolled back (a private exception leaves `db.write()`), so even an accidental write is undone.
         Raises Refused with every reason at once, exactly as `select` would."""
-        access.check_person_claim(call.actor, data.id_number)
-        access.require_roles(call.actor, SELECT_ROLES, "make selections")
+        access.claim(call.actor, "mutation.selectInstitution", data.id_number)
         try:
             async with self.db.write() as session:
                 plan = await self._plan(session, call, data)
@@ -172,8 +168,9 @@ class Selections:
         # Issue 9's one-statement load (reads.person_for_update) does not read categories or
         # institution networks yet, so writes keep the full load until it does.
         found = await load_person(session, data.id_number, lock=True)
-        if found is not None:
-            access.check_person_access(call.actor, found[1].city, found[1].id_number)
+        if found is not None and not access.in_scope(call.actor, "mutation.selectInstitution", found[1].city,
+                                                     found[1].id_number):
+            found = None  # another city's person is answered as an unknown one (no existence oracle)
         inst_row = await session.scalar(
             select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
         errors: list[UserError] = []
@@ -195,6 +192,9 @@ class Selections:
             item = await self.catalogue.item(SELECTION_ITEMS[data.kind], person.city)
             errors += proxy_errors(item, data.proxy, person.id_number)  # type: ignore[arg-type]
         history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+        if request_id is None:  # a reviewed request is judged as of the day applied (SE-3), not this check
+            errors += business_dates.not_before(call, max((s.created_on for s in history), default=None),
+                                                "该参保人最近一次选点", "person's latest selection", ("idNumber",))
         replaces, structural = self._replaced(call, data, history)
         errors += structural
         if errors:
@@ -369,9 +369,10 @@ class Selections:
 
     async def withdraw(self, call: Call, selection_id: int) -> SelectionResult:
         """ZS-4 reading: a change not yet effective may be withdrawn; the old record runs on."""
-        access.require_roles(call.actor, SELECT_ROLES, "withdraw selections")
+        access.require(call.actor, "mutation.withdrawSelection")
         async with self.db.write() as session:
-            row, person = await self._load_for_update(session, call, selection_id)
+            row, person = await self._load_for_update(session, call, selection_id, "mutation.withdrawSelection")
+            await business_dates.check_selection(session, call, row.id, row.created_on)
             current = await self._result(session, row.id)
             errors: list[UserError] = []
             if current.selection.status_on(call.today) is not SelectionStatus.PENDING:
@@ -393,10 +394,10 @@ class Selections:
 
     async def end(self, call: Call, selection_id: int, reason: str) -> SelectionResult:
         """Agency ends a record as of today (e.g. KP-6: an old-scheme selection)."""
-        access.require_roles(call.actor, END_ROLES | {Role.ADMIN}, "end selections")
+        access.require(call.actor, "mutation.endSelection")
         async with self.db.write() as session:
-            row, person = await self._load_for_update(session, call, selection_id)
-            access.check_city_role(call.actor, person.city, END_ROLES, "end selections")
+            row, person = await self._load_for_update(session, call, selection_id, "mutation.endSelection")
+            await business_dates.check_selection(session, call, row.id, row.created_on)
             current = await self._result(session, row.id)
             errors: list[UserError] = []
             if not reason.strip():
@@ -416,24 +417,28 @@ class Selections:
             await session.flush()
             return await self._result(session, row.id)
 
-    async def get(self, call: Call, selection_id: int) -> SelectionResult | None:
-        access.require_token(call.actor)
+    async def get(self, call: Call, selection_id: int, operation: str = "Node.Selection") -> SelectionResult | None:
+        """The selection, or None when there is none or it lies outside the caller's scope (alike)."""
+        access.require(call.actor, operation)
         async with self.db.read() as session:
             row = await session.get(SelectionRow, selection_id)
             if row is None:
                 return None
             person = await session.get(PersonRow, row.person_id)
-            access.check_person_access(call.actor, person.city, person.id_number)  # type: ignore[union-attr]
+            if not access.in_scope(call.actor, operation, person.city, person.id_number):  # type: ignore[union-attr]
+                return None
             return await self._result(session, row.id)
 
     # -- helpers --------------------------------------------------------------------------------
 
-    async def _load_for_update(self, session: AsyncSession, call: Call, selection_id: int) -> tuple[SelectionRow, Person]:
+    async def _load_for_update(self, session: AsyncSession, call: Call, selection_id: int,
+                               operation: str) -> tuple[SelectionRow, Person]:
         row = await session.get(SelectionRow, selection_id)
+        missing = not_found("选点记录", "selection", ("selectionId",))
         if row is None:
-            raise Refused([not_found("选点记录", "selection", ("selectionId",))])
+            raise Refused([missing])
         person_row = await session.get(PersonRow, row.person_id)
-        access.check_person_access(call.actor, person_row.city, person_row.id_number)  # type: ignore[union-attr]
+        access.reach(call.actor, operation, person_row.city, person_row.id_number, missing)  # type: ignore[union-attr]
         _, person = await load_person(session, person_row.id_number, lock=True)  # type: ignore[misc,union-attr]
         await session.refresh(row)
         return row, person
@@ -472,7 +477,7 @@ class Selections:
                                  on: date | None) -> tuple[list[Institution], list[UserError]]:
         """Coverage, and why it is empty when a rule takes it away (RF-5: a filing by commitment letter)."""
         day = on or call.today
-        record = await self.persons.get(call, id_number)  # with categories and institution networks
+        record = await self.persons.get(call, id_number, operation="query.coverage")  # categories and networks too
         if record is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
         person = record.person

@@ -325,3 +325,27 @@ class RemoteFilingEventRow(Base):
     business_date: Mapped[date] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class RevokedTokenRow(Base):
+    """A bearer token revoked before its expiry, by its `jti` claim (kept until it would have expired)."""
+
+    __tablename__ = "revoked_tokens"
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[int] = mapped_column(Integer, index=True)
+    """The token's `exp` (seconds since the epoch): past it, the row may go."""
+    revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class RevokedSubjectRow(Base):
+    """Every token of a subject (`sub` claim) issued at or before `not_after` is revoked."""
+
+    __tablename__ = "revoked_subjects"
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    not_after: Mapped[int] = mapped_column(Integer)
+    """Tokens whose `iat` (seconds since the epoch) is not later than this are refused."""
+    revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -13,7 +13,7 @@ from yibao.core.services.application_records import SubmissionDetails
 
 from .. import globalid
 from ..context import ctx
-from ..permissions import AGENCY, SELECTORS
+from ..permissions import policy_for
 from ..types import Application, Channel, ProxyInput, UserError
 from .base import attempt
 
@@ -68,7 +68,7 @@ def _payload(c, app, errors) -> ApplicationPayload:
     return ApplicationPayload(application=Application.from_domain(app, c.call.today) if app else None, errors=errors)
 
 
-@strawberry.mutation(permission_classes=SELECTORS,
+@strawberry.mutation(permission_classes=policy_for("submitApplication"),
                      description="Submit an application; every missing material is named at once (一次性告知).")
 async def submit_application(info: Info, input: SubmitApplicationInput) -> ApplicationPayload:
     c = ctx(info)
@@ -81,7 +81,7 @@ async def submit_application(info: Info, input: SubmitApplicationInput) -> Appli
     return _payload(c, app, errors)
 
 
-@strawberry.mutation(permission_classes=AGENCY, description="Agency of the application's city: approve, reject or return.")
+@strawberry.mutation(permission_classes=policy_for("reviewApplication"), description="Agency of the application's city: approve, reject or return.")
 async def review_application(info: Info, input: ReviewApplicationInput) -> ApplicationPayload:
     c = ctx(info)
     app, errors = await attempt(c.platform.application_flow.review(c.call, ReviewInput(
@@ -91,7 +91,7 @@ async def review_application(info: Info, input: ReviewApplicationInput) -> Appli
     return _payload(c, app, errors)
 
 
-@strawberry.mutation(permission_classes=SELECTORS, description="Bring the materials a returned application asked for.")
+@strawberry.mutation(permission_classes=policy_for("supplementApplication"), description="Bring the materials a returned application asked for.")
 async def supplement_application(info: Info, input: SupplementApplicationInput) -> ApplicationPayload:
     c = ctx(info)
     app, errors = await attempt(c.platform.application_flow.supplement(
@@ -99,7 +99,7 @@ async def supplement_application(info: Info, input: SupplementApplicationInput) 
     return _payload(c, app, errors)
 
 
-@strawberry.mutation(permission_classes=SELECTORS,
+@strawberry.mutation(permission_classes=policy_for("withdrawApplication"),
                      description="参保人撤回尚未办结的申请（如待审核的选点申请，SE-3）。"
                                  "Withdraw an application still open, e.g. a reviewed selection request (SE-3).")
 async def withdraw_application(info: Info, input: WithdrawApplicationInput) -> ApplicationPayload:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 from yibao.core.services.persons import SchemeChangeInput
 
 from ..context import ctx
-from ..permissions import AGENCY
+from ..permissions import policy_for
 from ..types import Person, Scheme, UserError
 from .base import attempt
 
@@ -28,7 +28,7 @@ class ChangeSchemePayload:
     errors: list[UserError]
 
 
-@strawberry.mutation(permission_classes=AGENCY, description="Change a person's scheme from a date (agency).")
+@strawberry.mutation(permission_classes=policy_for("changeScheme"), description="Change a person's scheme from a date (agency).")
 async def change_scheme(info: Info, input: ChangeSchemeInput) -> ChangeSchemePayload:
     c = ctx(info)
     record, errors = await attempt(c.platform.persons.change_scheme(c.call, SchemeChangeInput(

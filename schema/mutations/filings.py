@@ -11,13 +11,11 @@ from yibao.core.services.filings import ChoiceInput, FileInput, FilingRecord
 from .. import globalid
 from ..context import Context, ctx
 from ..filing_types import FilingBasis, RemoteFiling, RemoteFilingType
-from ..permissions import SELECTORS, roles
+from ..permissions import policy_for
 from ..types import Application, Channel, InstitutionLevel, UserError
 from .base import attempt
 
-from yibao.core.auth import Role
 
-CANCELLERS = roles(Role.PERSON, Role.PROXY, Role.AGENCY)
 
 
 @strawberry.input(description="就医地普通门诊选点 (RF-4)：本平台服务的城市填代码，其他地方填名称和级别（备注栏）。An "
@@ -82,7 +80,7 @@ def _payload(c: Context, record: Optional[FilingRecord], errors: list[UserError]
     return RemoteFilingPayload(filing=RemoteFiling.from_record(record, today), application=app, errors=errors)
 
 
-@strawberry.mutation(permission_classes=SELECTORS,
+@strawberry.mutation(permission_classes=policy_for("fileRemoteTreatment"),
                      description="办理异地就医备案 (RF-1..6)；缺少的材料一次性告知。File for remote treatment; every "
                                  "missing material is named at once.")
 async def file_remote_treatment(info: Info, input: FileRemoteTreatmentInput) -> RemoteFilingPayload:
@@ -98,7 +96,7 @@ async def file_remote_treatment(info: Info, input: FileRemoteTreatmentInput) -> 
     return _payload(c, record, errors)
 
 
-@strawberry.mutation(permission_classes=CANCELLERS,
+@strawberry.mutation(permission_classes=policy_for("cancelRemoteFiling"),
                      description="取消备案；长期备案在 lockedUntil 之前不能取消 (RF-2)。Cancel a filing; a long-term "
                                  "filing not before lockedUntil.")
 async def cancel_remote_filing(info: Info, input: CancelRemoteFilingInput) -> RemoteFilingPayload:
@@ -108,7 +106,7 @@ async def cancel_remote_filing(info: Info, input: CancelRemoteFilingInput) -> Re
     return _payload(c, record, errors)
 
 
-@strawberry.mutation(permission_classes=CANCELLERS,
+@strawberry.mutation(permission_classes=policy_for("completeRemoteFilingMaterials"),
                      description="补齐备案材料：自材料送达之日起按材料方式享受待遇 (RF-5)。Complete a commitment-letter "
                                  "filing with the materials; benefits upgrade from that day.")
 async def complete_remote_filing_materials(info: Info, input: CompleteRemoteFilingMaterialsInput) -> RemoteFilingPayload:

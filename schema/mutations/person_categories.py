@@ -9,7 +9,7 @@ from strawberry.types import Info
 from yibao.core.services.person_categories import CategoryInput
 
 from ..context import ctx
-from ..permissions import AGENCY
+from ..permissions import policy_for
 from ..types import Person, PersonCategory, UserError
 from .base import attempt
 
@@ -30,7 +30,7 @@ class RecordPersonCategoryPayload:
     errors: list[UserError] = strawberry.field(description="拒绝原因（一次全部列出）。Every reason for a refusal.")
 
 
-@strawberry.mutation(permission_classes=AGENCY, description=(
+@strawberry.mutation(permission_classes=policy_for("recordPersonCategory"), description=(
     "经办机构为本市参保人登记人员类别（如在校学生）及起止日期。"
     "An agency of the person's city records a dated category (e.g. student)."))
 async def record_person_category(info: Info, input: RecordPersonCategoryInput) -> RecordPersonCategoryPayload:

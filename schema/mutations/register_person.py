@@ -10,7 +10,7 @@ from yibao.core.ids import RESIDENT_ID
 from yibao.core.services.persons import RegisterInput
 
 from ..context import ctx
-from ..permissions import AGENCY
+from ..permissions import policy_for
 from ..types import Person, Scheme, UserError
 from .base import attempt
 
@@ -32,7 +32,7 @@ class RegisterPersonPayload:
     errors: list[UserError]
 
 
-@strawberry.mutation(permission_classes=AGENCY, description="Register an insured person (agency of that city, or admin).")
+@strawberry.mutation(permission_classes=policy_for("registerPerson"), description="Register an insured person (agency of that city, or admin).")
 async def register_person(info: Info, input: RegisterPersonInput) -> RegisterPersonPayload:
     c = ctx(info)
     record, errors = await attempt(c.platform.persons.register(c.call, RegisterInput(

@@ -9,7 +9,7 @@ from yibao.core.services.selections import SelectInput, SelectionResult
 
 from .. import globalid
 from ..context import Context, ctx
-from ..permissions import AGENCY, SELECTORS
+from ..permissions import policy_for
 from ..types import Application, Channel, ProxyInput, Selection, SelectionKind, UserError
 from ..selection_options import SelectionPreview
 from .base import attempt
@@ -65,7 +65,7 @@ def _payload(c: Context, result: Optional[SelectionResult], errors: list[UserErr
     return SelectionPayload(selection=selection, application=application, errors=errors)
 
 
-@strawberry.mutation(permission_classes=SELECTORS,
+@strawberry.mutation(permission_classes=policy_for("selectInstitution"),
                      description="First choice for a slot or a change of a selection; the city's rules decide.")
 async def select_institution(info: Info, input: SelectInstitutionInput) -> SelectionPayload:
     c = ctx(info)
@@ -85,7 +85,7 @@ async def select_institution(info: Info, input: SelectInstitutionInput) -> Selec
     return _payload(c, result, errors)
 
 
-@strawberry.mutation(permission_classes=SELECTORS, description="Withdraw a change that is not yet effective.")
+@strawberry.mutation(permission_classes=policy_for("withdrawSelection"), description="Withdraw a change that is not yet effective.")
 async def withdraw_selection(info: Info, input: WithdrawSelectionInput) -> SelectionPayload:
     c = ctx(info)
     result, errors = await attempt(c.platform.selections.withdraw(
@@ -93,7 +93,7 @@ async def withdraw_selection(info: Info, input: WithdrawSelectionInput) -> Selec
     return _payload(c, result, errors)
 
 
-@strawberry.mutation(permission_classes=AGENCY, description="Agency ends a selection as of today (e.g. KP-6).")
+@strawberry.mutation(permission_classes=policy_for("endSelection"), description="Agency ends a selection as of today (e.g. KP-6).")
 async def end_selection(info: Info, input: EndSelectionInput) -> SelectionPayload:
     c = ctx(info)
     result, errors = await attempt(c.platform.selections.end(
