@@ -24,7 +24,8 @@ from .services.persons import Persons
 from .services.reference import sync_reference_data
 from .services.selection_options import SelectionOptionsService
 from .services.selections import Selections
-from .storage.database import DEFAULT_URL, Database
+from .settings import SettingsError
+from .storage.database import DEFAULT_URL, POOLERS, Database, is_sqlite
 from .storage.migrate import upgrade
 
 __all__ = ["Call", "Platform", "Settings"]
@@ -35,15 +36,38 @@ class Settings:
     database_url: str = DEFAULT_URL
     secret: str | None = None
     training: bool = False
+    database_pooler: str | None = None
+    """`YIBAO_DATABASE_POOLER=pgbouncer`: the database URL goes through a pooler in transaction mode
+    (no named prepared statements; docs/scaling.md)."""
+    listen_database_url: str | None = None
+    """`YIBAO_LISTEN_DATABASE_URL`: a direct PostgreSQL URL for the one LISTEN connection of live
+    events (required with a pooler: LISTEN cannot work through transaction pooling)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        return cls(
+        settings = cls(
             database_url=env.get("YIBAO_DATABASE_URL") or DEFAULT_URL,
             secret=env.get("YIBAO_SECRET") or None,
             training=env.get("YIBAO_TRAINING", "") in ("1", "true", "yes"),
+            database_pooler=(env.get("YIBAO_DATABASE_POOLER") or "").strip().lower() or None,
+            listen_database_url=env.get("YIBAO_LISTEN_DATABASE_URL") or None,
         )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise SettingsError when the database settings cannot work together (at start-up)."""
+        pooler, url = self.database_pooler, self.database_url
+        if pooler is not None and pooler not in POOLERS:
+            raise SettingsError(f"YIBAO_DATABASE_POOLER={pooler!r}: known poolers are {', '.join(POOLERS)}")
+        if pooler is not None and is_sqlite(url):
+            raise SettingsError("YIBAO_DATABASE_POOLER applies to PostgreSQL only (YIBAO_DATABASE_URL is SQLite)")
+        if self.listen_database_url is not None and (is_sqlite(url) or is_sqlite(self.listen_database_url)):
+            raise SettingsError("YIBAO_LISTEN_DATABASE_URL applies to PostgreSQL only")
+        if pooler is not None and self.listen_database_url is None:
+            raise SettingsError("YIBAO_DATABASE_POOLER needs YIBAO_LISTEN_DATABASE_URL, a direct connection to "
+                                "PostgreSQL for live events: LISTEN cannot work through transaction pooling")
 
 
 class Platform:
@@ -51,7 +75,8 @@ class Platform:
 
     def __init__(self, settings: Settings, plugins: PluginHost | None = None, clock: Clock | None = None):
         self.settings = settings
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, pooler=settings.database_pooler,
+                           listen_url=settings.listen_database_url)
         self.plugins = plugins or PluginHost.load()
         self.clock = clock or Clock(training=settings.training)
         self.secret = settings.secret or resolve_secret(settings.database_url, {})
