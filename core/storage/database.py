@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -116,6 +116,22 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+START_LOCK = 0x7969_6261_6F  # "yibao": the advisory lock key of start-up writes
+_START_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+async def lock_start_up(session_or_connection) -> None:  # type: ignore[no-untyped-def]
+    """First statement of a start-up write transaction (migration, reference data, catalogue): on
+    PostgreSQL wait until no other process is in one, so hosts starting together on a new database
+    migrate and load once; the others then find the work done. Transaction-scoped (released at
+    commit or rollback), so it also holds behind a transaction-mode pooler. SQLite: BEGIN
+    IMMEDIATE already serialises writers."""
+    holder = session_or_connection
+    dialect = holder.dialect if hasattr(holder, "dialect") else holder.bind.dialect  # connection or session
+    if dialect.name == "postgresql":
+        await session_or_connection.execute(_START_LOCK, {"key": START_LOCK})
 
 
 def _unnamed() -> str:
