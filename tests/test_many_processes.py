@@ -336,3 +336,32 @@ async def test_a_schedule_reloaded_by_a_host_whose_clock_is_behind_is_seen(yibao
         await session.execute(update(tables.CalendarScheduleRow).where(tables.CalendarScheduleRow.year == 2027)
                               .values(holidays=["2027-01-01", "2027-01-04"], loaded_at=behind))
     assert not (await yibao_platform.catalogue.calendar()).is_working_day(date(2027, 1, 4))
+
+
+def test_pooler_settings_are_checked_before_anything_starts(monkeypatch, capsys):
+    """A pooler without a direct URL for LISTEN would lose every live event silently: refused."""
+    from yibao.core.platform import Settings
+    from yibao.core.settings import SettingsError
+    from yibao.schema.cli import main
+
+    pg, direct = "postgresql+asyncpg://postgres@127.0.0.1:6432/x", "postgresql+asyncpg://postgres@127.0.0.1:5432/x"
+    with pytest.raises(SettingsError, match="YIBAO_LISTEN_DATABASE_URL"):
+        Settings.from_env({"YIBAO_DATABASE_URL": pg, "YIBAO_DATABASE_POOLER": "pgbouncer"})
+    with pytest.raises(SettingsError, match="known poolers are pgbouncer"):
+        Settings.from_env({"YIBAO_DATABASE_URL": pg, "YIBAO_DATABASE_POOLER": "pgpool",
+                           "YIBAO_LISTEN_DATABASE_URL": direct})
+    with pytest.raises(SettingsError, match="PostgreSQL only"):
+        Settings.from_env({"YIBAO_DATABASE_URL": "sqlite+aiosqlite:///y.db", "YIBAO_DATABASE_POOLER": "pgbouncer",
+                           "YIBAO_LISTEN_DATABASE_URL": direct})
+    ok = Settings.from_env({"YIBAO_DATABASE_URL": pg, "YIBAO_DATABASE_POOLER": " PgBouncer ",
+                            "YIBAO_LISTEN_DATABASE_URL": direct})
+    assert (ok.database_pooler, ok.listen_database_url) == ("pgbouncer", direct)
+    plain = Settings.from_env({"YIBAO_DATABASE_URL": pg})
+    assert (plain.database_pooler, plain.listen_database_url) == (None, None)
+
+    monkeypatch.setenv("YIBAO_DATABASE_URL", pg)
+    monkeypatch.setenv("YIBAO_DATABASE_POOLER", "pgbouncer")
+    monkeypatch.delenv("YIBAO_LISTEN_DATABASE_URL", raising=False)
+    assert main(["serve", "--port", "1"]) == 2
+    assert "cannot start" in capsys.readouterr().err
+
