@@ -166,24 +166,29 @@ async def test_two_processes_on_one_database_answer_as_one(yibao_platform, new_i
             await client.http.aclose()
 
 
-async def test_processes_started_together_on_an_empty_database_all_start(yibao_platform, tmp_path):
-    """Hosts starting at once on a new database: the migration and the reference-data load run
-    once (a transaction-scoped advisory lock), and, without YIBAO_SECRET, processes in one folder
-    share the one development key."""
-    from yibao.core.auth import Role, issue_token
+def _pgbouncer_or_skip() -> None:
+    if pgbouncer_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("pgbouncer is required in CI (apt-get install -y pgbouncer)")
+        pytest.skip("pgbouncer is not installed (apt-get install -y pgbouncer)")
+
+
+async def test_behind_pgbouncer_in_transaction_mode(yibao_platform, new_id):
+    """Two processes started together on a new, empty database, both behind one PgBouncer
+    (pool_mode=transaction, 2 server connections for all clients) with YIBAO_DATABASE_POOLER=pgbouncer
+    and LISTEN on a direct connection. They migrate and load the reference data once (a
+    transaction-scoped advisory lock, which holds through transaction pooling; before it one of
+    them failed with a UniqueViolation), then serve reads, writes and live events."""
+    _pgbouncer_or_skip()
     from yibao.core.storage.database import Database
 
-    async with EmptyDatabase() as url:
-        env = {"YIBAO_DATABASE_URL": url, "YIBAO_TRAINING": "1"}
-        with running_servers([env] * 2, cwd=tmp_path) as bases:
-            secret = (tmp_path / ".yibao-secret").read_text("ascii").strip()
-            assert len(secret) >= 32
-            token = issue_token(secret, Role.AGENCY, city="zhongshan")
-            async with httpx.AsyncClient(timeout=30) as http:
-                answers = [(await http.post(f"{base}/graphql", json={"query": ITEM},
-                                            headers={"Authorization": f"Bearer {token}"})).json() for base in bases]
-        assert answers[0] == answers[1] and answers[0]["data"]["serviceItem"]["code"] == "GD-14", answers
-        db = Database(url)
+    async with EmptyDatabase() as direct:
+        with running_pgbouncer(direct, pool_size=2) as port:
+            env = server_env(yibao_platform, through(direct, port), YIBAO_DATABASE_POOLER="pgbouncer",
+                             YIBAO_LISTEN_DATABASE_URL=direct)
+            with running_servers([env, env]) as (a, b):
+                await _serve_through_the_pooler(a, b, yibao_platform, new_id)
+        db = Database(direct)
         try:
             async with db.read() as session:
                 versions = (await session.scalars(select(tables.ReferenceVersionRow.city))).all()
@@ -193,45 +198,31 @@ async def test_processes_started_together_on_an_empty_database_all_start(yibao_p
     assert len(versions) == len(set(versions)) >= 3 and items > 0
 
 
-def _pgbouncer_or_skip() -> None:
-    if pgbouncer_binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail("pgbouncer is required in CI (apt-get install -y pgbouncer)")
-        pytest.skip("pgbouncer is not installed (apt-get install -y pgbouncer)")
-
-
-async def test_behind_pgbouncer_in_transaction_mode(yibao_platform, new_id):
-    """Two processes behind one PgBouncer (pool_mode=transaction, 2 server connections for all
-    clients) with YIBAO_DATABASE_POOLER=pgbouncer and LISTEN on a direct connection."""
-    _pgbouncer_or_skip()
-    direct = yibao_platform.settings.database_url
-    with running_pgbouncer(direct, pool_size=2) as port:
-        env = server_env(yibao_platform, through(direct, port), YIBAO_DATABASE_POOLER="pgbouncer",
-                         YIBAO_LISTEN_DATABASE_URL=direct)
-        with running_servers([env, env]) as (a, b):
-            on_a, on_b = pinned(a, yibao_platform), pinned(b, yibao_platform)
-            both = GraphQLClient(httpx.AsyncClient(transport=Alternating([a, b]), base_url="http://lb", timeout=30),
-                                 yibao_platform)
-            city = City(both, "zhongshan")
-            token = city.client.token("integrator")
-            # Many reads at once, more than the two server connections: fast path (asyncpg fetch)
-            # and strawberry (SQLAlchemy prepare) statements interleave on shared server connections.
-            pids = [new_id() for _ in range(4)]
-            for pid in pids:
-                await city.register(pid, on="2026-03-02")
-            picks = await asyncio.gather(*(city.select(pid, SHIQI_CENTRE, on="2026-03-02") for pid in pids))
-            assert all(p["errors"] == [] for p in picks), picks
-            pages = await asyncio.gather(*(c(PAGE, {"after": None}, token=token, today="2026-03-02")
-                                           for c in (on_a, on_b) * 6))
-            assert all(p.errors is None for p in pages) and all(p.data == pages[0].data for p in pages)
-            searches = await asyncio.gather(*(both(SEARCH) for _ in range(8)))
-            assert all(s.data == searches[0].data and s.errors is None for s in searches)
-            for pid, pick in zip(pids, picks, strict=True):
-                assert [s["id"] for s in await city.selections(pid, on="2026-03-02")] == [pick["selection"]["id"]]
-            # Live events: subscribed on A, caused through B, both behind the pooler.
-            assert [e["status"] for e in await submit_and_follow(on_a, on_b, new_id)] == ["SUBMITTED", "APPROVED"]
-            for client in (both, on_a, on_b):
-                await client.http.aclose()
+async def _serve_through_the_pooler(a: str, b: str, platform, new_id) -> None:
+    on_a, on_b = pinned(a, platform), pinned(b, platform)
+    both = GraphQLClient(httpx.AsyncClient(transport=Alternating([a, b]), base_url="http://lb", timeout=30), platform)
+    city = City(both, "zhongshan")
+    token = city.client.token("integrator")
+    # More requests at once than the two server connections: fast-path reads (asyncpg fetch) and
+    # SQLAlchemy's statements (writes, strawberry) interleave on shared server connections.
+    pids = [new_id() for _ in range(4)]
+    for pid in pids:
+        await city.register(pid, on="2026-03-02")
+    picks = await asyncio.gather(*(city.select(pid, SHIQI_CENTRE, on="2026-03-02") for pid in pids))
+    assert all(p["errors"] == [] for p in picks), picks
+    pages = await asyncio.gather(*(c(PAGE, {"after": None}, token=token, today="2026-03-02")
+                                   for c in (on_a, on_b) * 6))
+    assert all(p.errors is None for p in pages) and all(p.data == pages[0].data for p in pages)
+    assert len(pages[0].data["persons"]["edges"]) == 4
+    searches = await asyncio.gather(*(both(SEARCH) for _ in range(8)))
+    assert all(s.data == searches[0].data and s.errors is None for s in searches)
+    assert searches[0].data["institutions"]["totalCount"] > 0
+    for pid, pick in zip(pids, picks, strict=True):
+        assert [s["id"] for s in await city.selections(pid, on="2026-03-02")] == [pick["selection"]["id"]]
+    # Live events: subscribed on A, caused through B, both behind the pooler.
+    assert [e["status"] for e in await submit_and_follow(on_a, on_b, new_id)] == ["SUBMITTED", "APPROVED"]
+    for client in (both, on_a, on_b):
+        await client.http.aclose()
 
 
 ONE_PROCESS = """

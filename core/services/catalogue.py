@@ -125,7 +125,7 @@ class ServiceCatalogue:
             # reloads a year with an older time than another year's (one row a year: small).
             revision = tuple((await session.execute(
                 select(CalendarScheduleRow.year, CalendarScheduleRow.loaded_at).order_by(CalendarScheduleRow.year)
-            )).tuples().all())
+            )).all())
             if self._calendar is None or revision != self._calendar_revision:
                 rows = (await session.scalars(select(CalendarScheduleRow))).all()
                 self._calendar = WorkingCalendar({r.year: _schedule(r) for r in rows})
