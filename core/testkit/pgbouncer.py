@@ -42,8 +42,9 @@ def running_pgbouncer(upstream_url: str, *, pool_size: int = 2, startup_seconds:
     folder = Path(tempfile.mkdtemp(prefix="yibao-pgbouncer-"))
     folder.chmod(0o755)  # run as root, PgBouncer drops to the postgres user (-u) and must read its ini
     ini = folder / "pgbouncer.ini"
+    login = f"user={upstream.username or 'postgres'}" + (f" password={upstream.password}" if upstream.password else "")
     ini.write_text(f"""[databases]
-* = host={upstream.host or '127.0.0.1'} port={upstream.port or 5432} user={upstream.username or 'postgres'}
+* = host={upstream.host or '127.0.0.1'} port={upstream.port or 5432} {login}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -55,8 +56,10 @@ default_pool_size = {pool_size}
 max_client_conn = 200
 server_round_robin = 0
 ignore_startup_parameters = extra_float_digits
-""", encoding="ascii")
-    ini.chmod(0o644)
+""", encoding="utf-8")
+    ini.chmod(0o640 if upstream.password else 0o644)
+    if upstream.password and os.geteuid() == 0:
+        shutil.chown(ini, group="postgres")  # readable by the user PgBouncer runs as, no one else
     command = [binary, str(ini)]
     if os.geteuid() == 0:
         command[1:1] = ["-u", "postgres"]  # PgBouncer refuses to run as root
