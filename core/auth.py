@@ -151,9 +151,20 @@ def secret_source(database_url: str, environ: dict[str, str] | None = None) -> S
         return SecretSource(key_file.read_text("ascii").strip(), str(key_file))
     key = secrets.token_urlsafe(48)
     key_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    # Processes starting together in one folder (`yibao serve` on several ports) must end up with
+    # one key: it is written whole under a private name, then linked to the shared name, which
+    # succeeds for one process only; the others read the complete file the winner linked.
+    draft = key_file.with_name(f".yibao-secret.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            return SecretSource(key_file.read_text("ascii").strip(), str(key_file))
+    finally:
+        draft.unlink(missing_ok=True)
     return SecretSource(key, str(key_file), created=True)
 
 

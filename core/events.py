@@ -63,7 +63,7 @@ class ApplicationEventBus:
                 return
             import asyncpg
 
-            url = make_url(self.db.url)
+            url = make_url(self.db.listen_url)  # a direct connection behind a pooler (docs/scaling.md)
             conn = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
                                          password=url.password, database=url.database)
             await conn.add_listener(CHANNEL, self._on_notify)

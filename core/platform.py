@@ -27,7 +27,8 @@ from .services.persons import Persons
 from .services.reference import sync_reference_data
 from .services.selection_options import SelectionOptionsService
 from .services.selections import Selections
-from .storage.database import DEFAULT_URL, Database
+from .settings import SettingsError
+from .storage.database import DEFAULT_URL, POOLERS, Database, is_sqlite
 from .storage.migrate import upgrade
 
 __all__ = ["Call", "ConfigurationError", "Platform", "Settings"]
@@ -54,6 +55,12 @@ class Settings:
     """GraphiQL at /graphql; off in production unless YIBAO_GRAPHIQL=1."""
     revocation_refresh: float = 0.0
     """Seconds between reloads of the token denylist (core/revocations.py); 0: never (one process)."""
+    database_pooler: str | None = None
+    """`YIBAO_DATABASE_POOLER=pgbouncer`: the database URL goes through a pooler in transaction mode
+    (no named prepared statements; docs/scaling.md)."""
+    listen_database_url: str | None = None
+    """`YIBAO_LISTEN_DATABASE_URL`: a direct PostgreSQL URL for the one LISTEN connection of live
+    events (required with a pooler: LISTEN cannot work through transaction pooling)."""
 
     @property
     def max_token_ttl(self) -> int:
@@ -68,7 +75,7 @@ class Settings:
             refresh = float(env.get("YIBAO_REVOCATION_REFRESH") or 5)
         except ValueError:
             raise ConfigurationError("YIBAO_REVOCATION_REFRESH must be a number of seconds") from None
-        return cls(
+        settings = cls(
             database_url=env.get("YIBAO_DATABASE_URL") or DEFAULT_URL,
             secret=env.get("YIBAO_SECRET") or None,
             training=env.get("YIBAO_TRAINING", "") in ("1", "true", "yes"),
@@ -78,7 +85,24 @@ class Settings:
             graphiql=env.get("YIBAO_GRAPHIQL", "") in ("1", "true", "yes") if production or env.get("YIBAO_GRAPHIQL")
             else True,
             revocation_refresh=refresh,
+            database_pooler=(env.get("YIBAO_DATABASE_POOLER") or "").strip().lower() or None,
+            listen_database_url=env.get("YIBAO_LISTEN_DATABASE_URL") or None,
         )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise SettingsError when the database settings cannot work together (at start-up)."""
+        pooler, url = self.database_pooler, self.database_url
+        if pooler is not None and pooler not in POOLERS:
+            raise SettingsError(f"YIBAO_DATABASE_POOLER={pooler!r}: known poolers are {', '.join(POOLERS)}")
+        if pooler is not None and is_sqlite(url):
+            raise SettingsError("YIBAO_DATABASE_POOLER applies to PostgreSQL only (YIBAO_DATABASE_URL is SQLite)")
+        if self.listen_database_url is not None and (is_sqlite(url) or is_sqlite(self.listen_database_url)):
+            raise SettingsError("YIBAO_LISTEN_DATABASE_URL applies to PostgreSQL only")
+        if pooler is not None and self.listen_database_url is None:
+            raise SettingsError("YIBAO_DATABASE_POOLER needs YIBAO_LISTEN_DATABASE_URL, a direct connection to "
+                                "PostgreSQL for live events: LISTEN cannot work through transaction pooling")
 
 
 class Platform:
@@ -86,7 +110,8 @@ class Platform:
 
     def __init__(self, settings: Settings, plugins: PluginHost | None = None, clock: Clock | None = None):
         self.settings = settings
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, pooler=settings.database_pooler,
+                           listen_url=settings.listen_database_url)
         self.plugins = plugins or PluginHost.load()
         self.clock = clock or Clock(training=settings.training)
         self.secret = settings.secret or resolve_secret(settings.database_url, {})

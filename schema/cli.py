@@ -15,6 +15,7 @@ import jwt
 from yibao.core.auth import Role, issue_token
 from yibao.core.platform import Call, Platform, Settings
 from yibao.core.plugins import PluginError
+from yibao.core.settings import SettingsError
 
 from .cli_args import CliError, existing_file, no_traceback, port, positive_int, read_json
 
@@ -88,7 +89,11 @@ def parser() -> argparse.ArgumentParser:
 @no_traceback
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:  # e.g. a pooler without a direct URL for LISTEN
+        print(f"yibao: cannot start: {exc}", file=sys.stderr)
+        return 2
     try:
         return _run(args, settings)
     except PluginError as exc:  # e.g. a plugin setting of the wrong type: a clear start-up error

@@ -16,7 +16,7 @@ from ..catalogue.due_dates import DueDate, due_date
 from ..catalogue.items import Catalogue, ServiceItem, load_catalogue
 from ..domain import Channel
 from ..plugins import PluginHost
-from ..storage.database import Database
+from ..storage.database import Database, lock_start_up
 from ..storage.tables import CalendarScheduleRow, CatalogueVersionRow, ServiceItemRow
 
 WINDOW_CHANNELS = (Channel.WINDOW, Channel.INSTITUTION)  # on site: "窗口即时办结"
@@ -41,6 +41,7 @@ async def sync_catalogue(db: Database) -> bool:
     documents = _packaged_documents()
     digest = hashlib.sha256(json.dumps(documents, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     async with db.write() as session:
+        await lock_start_up(session)  # a process starting at once waits, then sees this digest
         latest = await session.scalar(select(CatalogueVersionRow.digest)
                                       .order_by(CatalogueVersionRow.loaded_at.desc()).limit(1))
         if latest == digest:
@@ -70,7 +71,8 @@ class ServiceCatalogue:
     each city's version is made once, at start-up, by passing every item through the city's
     adjusting hook (`yibao_service_item`) and `Catalogue.with_override`. The calendar is read from
     storage at start-up and re-read only when the stored schedules' revision changed (one small
-    statement; an operator's `yibao calendar load` in another process is seen at the next due date).
+    statement; an operator's `yibao calendar load` in another process or on another host is seen at
+    the next due date).
     """
 
     def __init__(self, db: Database, plugins: PluginHost):
@@ -118,9 +120,11 @@ class ServiceCatalogue:
     async def calendar(self) -> WorkingCalendar:
         """The calendar with every loaded schedule; re-read when the stored revision changed."""
         async with self.db.read() as session:
+            # Every year's load time, not the count and the newest: a host whose clock is behind
+            # reloads a year with an older time than another year's (one row a year: small).
             revision = tuple((await session.execute(
-                select(func.count(), func.max(CalendarScheduleRow.loaded_at)).select_from(CalendarScheduleRow)
-            )).one())
+                select(CalendarScheduleRow.year, CalendarScheduleRow.loaded_at).order_by(CalendarScheduleRow.year)
+            )).all())
             if self._calendar is None or revision != self._calendar_revision:
                 rows = (await session.scalars(select(CalendarScheduleRow))).all()
                 self._calendar = WorkingCalendar({r.year: _schedule(r) for r in rows})

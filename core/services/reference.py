@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain import Agency, Institution
 from ..plugins import PluginHost
-from ..storage.database import Database
+from ..storage.database import Database, lock_start_up
 from ..storage.tables import AgencyRow, InstitutionNetworkRow, InstitutionRow, ReferenceVersionRow
 
 
@@ -91,6 +91,7 @@ async def sync_reference_data(db: Database, plugins: PluginHost, today: date) ->
             continue
         digest = _digest(data.institutions, data.agencies)
         async with db.write() as session:
+            await lock_start_up(session)  # a process starting at once waits, then sees this digest
             version = await session.get(ReferenceVersionRow, city.code)
             if version is not None and version.digest == digest:
                 changed[city.code] = False

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -17,6 +17,8 @@ from .reader import Reader, Sql, read
 T = TypeVar("T")
 _PING = Sql("SELECT 1")
 DEFAULT_URL = "sqlite+aiosqlite:///yibao.db"
+POOLERS = ("pgbouncer",)
+"""Connection poolers in transaction mode the engine can run behind (YIBAO_DATABASE_POOLER)."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -38,12 +40,32 @@ class Database:
     On PostgreSQL services lock the rows they change (SELECT … FOR UPDATE).
     """
 
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, pooler: str | None = None, listen_url: str | None = None):
         self.url = url
         self.sqlite = is_sqlite(url)
+        if pooler is not None and pooler not in POOLERS:
+            raise ValueError(f"unknown connection pooler {pooler!r}; known: {', '.join(POOLERS)}")
+        if pooler is not None and self.sqlite:
+            raise ValueError("a connection pooler applies to PostgreSQL only")
+        self.pooler = pooler
+        self.listen_url = listen_url or url
+        """Where the one LISTEN connection of live events goes (core/events.py): LISTEN holds a
+        server session, so behind a transaction-mode pooler it must be a direct connection."""
         kwargs: dict = {"echo": echo}
         if self.sqlite:
             kwargs["connect_args"] = {"timeout": 30}
+        elif pooler is not None:
+            # Transaction pooling (PgBouncer pool_mode=transaction): consecutive transactions of one
+            # client connection may run on different server connections, so nothing may outlive a
+            # transaction on the server. Named prepared statements do: asyncpg's statement cache is
+            # off (its fetch() then uses the unnamed statement, parsed and executed in one
+            # Parse/Describe/Flush…Bind/Execute/Sync exchange the pooler keeps on one server), and
+            # SQLAlchemy's own prepare() gets the unnamed name "" and no cache (docs/scaling.md).
+            kwargs.update(pool_size=10, max_overflow=10, connect_args={
+                "statement_cache_size": 0,
+                "prepared_statement_cache_size": 0,
+                "prepared_statement_name_func": _unnamed,
+            })
         else:
             # No pool_pre_ping (a BEGIN/ROLLBACK round trip per checkout): a connection found dead on
             # use is invalidated (SQLAlchemy drops the pool's stale connections on a disconnect
@@ -94,6 +116,26 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+START_LOCK = 0x7969_6261_6F  # "yibao": the advisory lock key of start-up writes
+_START_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+async def lock_start_up(session_or_connection) -> None:  # type: ignore[no-untyped-def]
+    """First statement of a start-up write transaction (migration, reference data, catalogue): on
+    PostgreSQL wait until no other process is in one, so hosts starting together on a new database
+    migrate and load once; the others then find the work done. Transaction-scoped (released at
+    commit or rollback), so it also holds behind a transaction-mode pooler. SQLite: BEGIN
+    IMMEDIATE already serialises writers."""
+    holder = session_or_connection
+    dialect = holder.dialect if hasattr(holder, "dialect") else holder.bind.dialect  # connection or session
+    if dialect.name == "postgresql":
+        await session_or_connection.execute(_START_LOCK, {"key": START_LOCK})
+
+
+def _unnamed() -> str:
+    return ""  # PostgreSQL's unnamed prepared statement: replaced by the next Parse, never left behind
 
 
 def _sqlite_transactions(engine: AsyncEngine) -> None:

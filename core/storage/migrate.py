@@ -21,5 +21,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    from .database import lock_start_up
+
     async with engine.begin() as conn:
+        await lock_start_up(conn)  # another process migrating at once waits, then finds nothing to do
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))

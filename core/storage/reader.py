@@ -5,6 +5,10 @@ time it runs ($1 for asyncpg, ? for sqlite). No ORM entities, no per-request sta
 compilation or cache keys, and no transaction for a single read on PostgreSQL (one round trip).
 A connection found dead on use is dropped from the pool and the read tried once more on a fresh
 one (this replaces `pool_pre_ping`, which cost a round trip per checkout).
+
+asyncpg's `fetch` prepares a named statement and keeps it in its statement cache; behind a
+transaction-mode pooler (`YIBAO_DATABASE_POOLER`) that cache is off, so `fetch` uses the unnamed
+statement instead (core/storage/database.py, docs/scaling.md).
 """
 
 from __future__ import annotations

@@ -121,3 +121,16 @@ class TemplateDatabase:
             return
         names = [*self.created, self.template_name]
         _run(_pg([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names]))
+
+
+class EmptyDatabase:
+    """`async with EmptyDatabase() as url:` a new, empty PostgreSQL database (named with
+    YIBAO_TEST_DB_PREFIX), dropped on leaving: for tests of what the first start does."""
+
+    async def __aenter__(self) -> str:
+        self.name = f"{database_prefix()}_e_{uuid.uuid4().hex[:12]}"
+        await _pg([f'CREATE DATABASE "{self.name}"'])
+        return _with_db(self.name)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await _pg([f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'])
