@@ -36,7 +36,7 @@ __all__ = ["Call", "ConfigurationError", "Platform", "Settings"]
 MIN_SECRET_BYTES = 32
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(SettingsError):
     """The server refuses to start with this configuration (said in one line, no traceback)."""
 
 
