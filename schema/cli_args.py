@@ -21,12 +21,13 @@ MAX_PORT = 65535
 class CliError(Exception):
     """A refusal of the command line, with a registered code and both texts."""
 
-    def __init__(self, code: str, zh: str, en: str):
+    def __init__(self, code: str, zh: str, en: str, details: tuple[str, ...] = ()):
         super().__init__(en)
-        self.code, self.zh, self.en = code, zh, en
+        self.code, self.zh, self.en, self.details = code, zh, en, details
 
     def line(self) -> str:
-        return f"{self.code}: {self.zh} ({self.en})"
+        """`CODE: 中文 (English)`, then one indented line per detail (e.g. each bad row of a file)."""
+        return f"{self.code}: {self.zh} ({self.en})" + "".join(f"\n  {d}" for d in self.details)
 
 
 def port(text: str) -> int:
