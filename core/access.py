@@ -51,3 +51,19 @@ def shown_id_number(actor: Actor, person_city: str, id_number: str) -> str:
     if actor.role is Role.AGENCY and actor.city == person_city:
         return id_number
     return mask(id_number)
+
+
+EXPORT_PUBLIC = {"institutions"}
+"""Bulk exports anyone may take, without a token: reference data (IN-2 lists it publicly)."""
+EXPORT_ROLES = {Role.AGENCY, Role.INTEGRATOR, Role.ADMIN}
+"""Who may take the other bulk exports (issue 12): agency staff of their own city, integrators, admin."""
+
+
+def check_export(actor: Actor, kind: str, city: str) -> None:
+    """Issue 12: who may take a bulk export of `kind` for `city`. The one place the rule lives
+    (a role-policy table may take it over); the rows are then masked by `shown_id_number` (ID-2)."""
+    if kind in EXPORT_PUBLIC:
+        return
+    require_roles(actor, EXPORT_ROLES, f"export {kind}")
+    if actor.role is Role.AGENCY and actor.city != city:
+        raise Forbidden("只能导出本市的数据", f"this token may not export {kind} of city {city}")
