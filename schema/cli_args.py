@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,13 @@ def positive_int(what: str) -> Callable[[str], int]:
 
     parse.__name__ = what  # argparse names the type in its messages
     return parse
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / a date is YYYY-MM-DD, got {text!r}") from None
 
 
 def existing_file(text: str) -> Path:
