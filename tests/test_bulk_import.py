@@ -246,3 +246,55 @@ def test_cli_imports_agencies(tmp_path):
     path.write_bytes("名称,镇街\n某网点,火星镇\n".encode())
     out = run("agencies", "import", str(path), "--city", "zhongshan")
     assert out.returncode == 1 and out.stderr.startswith("INVALID_AGENCIES:") and "火星镇" in out.stderr
+
+
+def test_cli_export_streams_to_a_file_with_progress_and_the_export_reimports(tmp_path):
+    run = _cli(tmp_path)
+    good = tmp_path / "名单.xlsx"
+    good.write_bytes(bureau_xlsx(GOOD))
+    assert run("institutions", "import", str(good), "--city", "zhongshan").returncode == 0
+    target = tmp_path / "out" / "institutions.csv"
+    target.parent.mkdir()
+    out = run("export", "institutions", "--city", "zhongshan", "--format", "csv", "--bom", "--output", str(target),
+              "--progress", "20")
+    assert out.returncode == 0 and out.stdout == "", out.stderr
+    rows = target.read_bytes()
+    assert rows.startswith(b"\xef\xbb\xbfcode,name,city,") and not (tmp_path / "out" / "institutions.csv.part").exists()
+    count = rows.count(b"\r\n") - 1
+    progress = [line for line in out.stderr.splitlines() if line.endswith("…")]
+    assert progress == [f"exported {n} institutions …" for n in range(20, count + 1, 20)]
+    assert out.stderr.splitlines()[-1] == f"exported {count} institutions of zhongshan to {target}"
+    again = run("institutions", "import", str(target), "--city", "zhongshan")
+    assert f"0 created, 0 updated, {count} unchanged" in again.stdout, again.stderr
+
+    ndjson = run("export", "persons", "--city", "zhongshan")  # the operator (admin): stdout, nothing yet
+    assert ndjson.returncode == 0 and ndjson.stdout == "" and "exported 0 persons" in ndjson.stderr
+    refused = run("export", "persons", "--city", "zhongshan", "--token", "not-a-token")
+    assert refused.returncode == 1 and refused.stderr.startswith("INVALID_TOKEN") and "Traceback" not in refused.stderr
+    bad = run("export", "persons", "--city", "zhongshan", "--from", "2026-13-01")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+async def test_migration_0010_adds_and_removes_institution_history(yibao_platform):
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from yibao.core.storage.migrate import alembic_config
+
+    async def tables() -> set[str]:
+        async with yibao_platform.db.engine.connect() as conn:
+            return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+    async def migrate(direction: str, revision: str) -> None:
+        async with yibao_platform.db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: getattr(command, direction)(alembic_config(sync), revision))
+
+    await _import(yibao_platform, bureau_xlsx(GOOD))
+    assert "institution_history" in await tables()
+    below = ScriptDirectory.from_config(alembic_config()).get_revision("0010").down_revision  # re-chained at merge
+    await migrate("downgrade", below)
+    assert "institution_history" not in await tables() and "institutions" in await tables()
+    await migrate("upgrade", "head")
+    assert "institution_history" in await tables()
+    assert (await _import(yibao_platform, bureau_xlsx(GOOD))).unchanged  # the institutions survived both ways
