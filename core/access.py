@@ -40,3 +40,9 @@ def shown_id_number(actor: Actor, person_city: str, id_number: str) -> str:
     if actor.role is Role.AGENCY and actor.city == person_city:
         return id_number
     return mask(id_number)
+
+
+def check_export(actor: Actor, kind: str, city: str) -> None:
+    """Issue 12: who may take a bulk export of `kind` for `city`: the `export.<kind>` rule of the
+    role-policy table (core/policy.py); the rows are then masked by `shown_id_number` (ID-2)."""
+    policy.check_city(actor, f"export.{kind}", city)

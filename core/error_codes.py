@@ -60,6 +60,8 @@ REQUEST = _domain(
     _top("INTERNAL_ERROR", "服务器内部错误，已记录。", "An unexpected server error; it has been logged."),
     CodeInfo("INVALID_INSTITUTIONS", "机构导入文件中有缺少或错误的字段（命令行）。",
              "An institution in the import file has a missing or wrong field (command line)."),
+    CodeInfo("INVALID_AGENCIES", "经办机构导入文件中有缺少或错误的字段（命令行）。",
+             "An agency in the import file has a missing or wrong field (command line)."),
     CodeInfo("INVALID_SCHEDULE", "节假日安排文件格式不正确（命令行）。", "The holiday schedule file is malformed (command line)."),
 )
 

@@ -229,6 +229,25 @@ _ADMIN_ONLY[ANONYMOUS] = NO_TOKEN
 _ADMIN_ONLY["admin"] = ADMIN_ANY
 _add(_rule("cli.importPersons", "批量导入参保人（yibao persons import）", "import persons in bulk", dict(_ADMIN_ONLY)))
 _add(_rule("cli.revokeToken", "吊销令牌（yibao revoke）", "revoke tokens (yibao revoke)", dict(_ADMIN_ONLY)))
+_add(_rule("cli.importInstitutions", "批量导入定点机构（yibao institutions import）", "import institutions in bulk",
+           dict(_ADMIN_ONLY)))
+_add(_rule("cli.importAgencies", "批量导入经办机构和服务网点（yibao agencies import）", "import agencies in bulk",
+           dict(_ADMIN_ONLY)))
+
+# Bulk exports (GET /export/{kind}, `yibao export`; issue 12): reference data is public; records
+# of persons are exported by the agency for its city, integrators and admin (ID numbers per ID-2).
+_add(_rule("export.institutions", "导出定点医疗机构", "export institutions", _public()))
+_export = _person_read()
+_export.update(person=_no("参保人请用 me 查询本人", "a person reads their own records through `me`"),
+               proxy=_no("代办人请用 me 查询被代办人", "a proxy reads through `me`"),
+               institution=_no("机构不批量导出全市数据", "an institution does not export the city's records"))
+for _kind, (_zh, _en) in {
+    "persons": ("导出参保人", "export persons"),
+    "selections": ("导出选点记录", "export selections"),
+    "filings": ("导出异地就医备案", "export remote filings"),
+    "applications": ("导出申请", "export applications"),
+}.items():
+    _add(_rule(f"export.{_kind}", _zh, _en, dict(_export)))
 _add(_rule("cli.loadCalendarSchedule", "载入年度节假日安排（SC-2）", "load a year's holiday schedule (SC-2)",
            dict(_ADMIN_ONLY)))
 
@@ -284,5 +303,5 @@ def check_city(actor: Actor, operation: str, city: str) -> Grant:
 
 def operations() -> list[Rule]:
     """Every rule, in table order (queries, subscriptions, mutations, node types)."""
-    order = {"query": 0, "subscription": 1, "mutation": 2, "Node": 3, "cli": 4}
+    order = {"query": 0, "subscription": 1, "mutation": 2, "Node": 3, "cli": 4, "export": 5}
     return sorted(RULES.values(), key=lambda r: (order[r.operation.split(".")[0]], r.operation))

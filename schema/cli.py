@@ -1,4 +1,4 @@
-"""The `yibao` command: serve, db upgrade, token, institutions import, schema export.
+"""The `yibao` command: serve, db upgrade, token, institutions and agencies import, export, schema.
 
 It assembles the HTTP application, so it lives in the schema layer: core never imports the schema.
 """
@@ -17,7 +17,7 @@ from yibao.core.platform import Call, Platform, Settings
 from yibao.core.plugins import PluginError
 from yibao.core.settings import SettingsError
 
-from .cli_args import CliError, existing_file, no_traceback, port, positive_int, read_json
+from .cli_args import CliError, existing_file, iso_date, no_traceback, port, positive_int, read_json
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,16 +42,41 @@ def parser() -> argparse.ArgumentParser:
 
     inst = sub.add_parser("institutions", help="institution reference data")
     inst_sub = inst.add_subparsers(dest="inst_command", required=True)
-    imp = inst_sub.add_parser("import", help="import institutions from JSON (institutions.json shape) or CSV (.csv)")
-    imp.add_argument("file", type=existing_file, help="JSON file (a list, or {\"institutions\": [...]}) or CSV file")
+    imp = inst_sub.add_parser("import", help="import institutions from JSON (institutions.json shape), CSV or XLSX "
+                              "as bureaus publish them (headers 机构编码, 机构名称, 等级, 类别, 镇街 … or code, name, …)")
+    imp.add_argument("file", type=existing_file, help=".json (a list, or {\"institutions\": [...]}), .csv or .xlsx file")
     imp.add_argument("--city", required=True, help="city code the institutions belong to")
+    imp.add_argument("--encoding", help="the CSV's encoding (default: UTF-8 with or without BOM, else GBK)")
+    imp.add_argument("--full", action="store_true",
+                     help="the file is the city's complete list: withdraw every current institution of the city it leaves out")
     imp.add_argument("--withdraw-missing", action="store_true",
                      help="the file lists all the city's imported institutions: withdraw those imported before and absent now")
+
+    agencies = sub.add_parser("agencies", help="insurance agencies and service points (经办机构, IN-3)")
+    agencies_sub = agencies.add_subparsers(dest="agencies_command", required=True)
+    aimp = agencies_sub.add_parser("import", help="import agencies from JSON, CSV or XLSX (名称, 类型, 镇街, 办公时间, 电话)")
+    aimp.add_argument("file", type=existing_file, help=".json (a list, or {\"agencies\": [...]}), .csv or .xlsx file")
+    aimp.add_argument("--city", required=True, help="city code the agencies belong to")
+    aimp.add_argument("--encoding", help="the CSV's encoding (default: UTF-8 with or without BOM, else GBK)")
 
     persons = sub.add_parser("persons", help="insured persons")
     persons_sub = persons.add_subparsers(dest="persons_command", required=True)
     pimp = persons_sub.add_parser("import", help="import persons with their dated schemes and selections (JSON)")
     pimp.add_argument("file", type=existing_file, help="JSON file: {\"persons\": [...]}")
+
+    out = sub.add_parser("export", help="stream a city's records as NDJSON or CSV (the data of GET /export/KIND)")
+    out.add_argument("kind", choices=["institutions", "persons", "selections", "filings", "applications"],
+                     help="what to export")
+    out.add_argument("--city", required=True, help="city code")
+    out.add_argument("--format", default="ndjson", choices=["ndjson", "csv"], help="ndjson (default) or csv")
+    out.add_argument("--from", dest="since", type=iso_date, help="first day (YYYY-MM-DD) of the records' date")
+    out.add_argument("--to", dest="until", type=iso_date, help="last day (YYYY-MM-DD) of the records' date")
+    out.add_argument("--output", type=Path, help="write to this file (default: standard output)")
+    out.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM so Excel reads Chinese correctly")
+    out.add_argument("--token", help="export as this bearer token's role (ID numbers shown as the API shows them to "
+                                     "it); default: the operator as admin (ID numbers masked)")
+    out.add_argument("--progress", type=positive_int("progress"), default=10_000,
+                     help="print a progress line on stderr every N rows (default 10000)")
 
     cal = sub.add_parser("calendar", help="the working-day calendar (SC-2)")
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
@@ -113,15 +138,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "revoke":
         print(asyncio.run(_revoke(settings, args)))
         return 0
-    if args.command == "institutions":
+    if args.command in ("institutions", "agencies"):
         _check_city(args.city)
-        try:
-            count = asyncio.run(_import(settings, args.file, args.city, args.withdraw_missing))
-        except (KeyError, TypeError, ValueError) as exc:  # a missing column or a value outside its set
-            raise CliError("INVALID_INSTITUTIONS", f"{args.file} 中的机构缺少或有错误的字段：{exc}",
-                           f"an institution in {args.file} has a missing or wrong field: {exc}") from None
-        print(f"imported {count} institutions into {args.city}")
+        full = getattr(args, "full", False)
+        result = asyncio.run(_import(settings, args.command, args.file, args.city, encoding=args.encoding, full=full,
+                                     withdraw_missing=getattr(args, "withdraw_missing", False)))
+        print(f"imported {result.count} {args.command} into {args.city} ({result.summary()})")
         return 0
+    if args.command == "export":
+        _check_city(args.city)
+        return asyncio.run(_export(settings, args))
     if args.command == "persons":
         from yibao.core.errors import Refused
 
@@ -284,28 +310,89 @@ async def _upgrade(settings: Settings) -> None:
         await platform.stop()
 
 
-async def _import(settings: Settings, path: Path, city: str, withdraw_missing: bool = False) -> int:
-    from yibao.core.reference import institution_from_dict, institutions_from_csv
+def _read_table(kind: str, path: Path, encoding: str | None):  # type: ignore[no-untyped-def]
+    from yibao.core import tabular
+    from yibao.core.services.bulk_import import AGENCY_COLUMNS, INSTITUTION_COLUMNS
 
-    if path.suffix.lower() == ".csv":
-        items = institutions_from_csv(path.read_text("utf-8"), city)
-    else:
-        raw = read_json(path)
-        rows = raw if isinstance(raw, list) else raw.get("institutions") if isinstance(raw, dict) else None
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise CliError("BAD_ARGUMENT", f"{path} 应为机构列表或 {{\"institutions\": [...]}}",
-                           f"{path} must hold a list of institutions or {{\"institutions\": [...]}}")
-        try:
-            items = [institution_from_dict(r, city) for r in rows]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CliError("INVALID_INSTITUTIONS", f"{path} 中的机构缺少或有错误的字段：{exc}",
-                           f"an institution in {path} has a missing or wrong field: {exc}") from None
+    aliases, key = (INSTITUTION_COLUMNS, "code") if kind == "institutions" else (AGENCY_COLUMNS, "name")
+    try:
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raw = read_json(path)
+            rows = raw if isinstance(raw, list) else raw.get(kind) if isinstance(raw, dict) else None
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise CliError("BAD_ARGUMENT", f"{path} 应为列表或 {{\"{kind}\": [...]}}",
+                               f"{path} must hold a list of {kind} or {{\"{kind}\": [...]}}")
+            return tabular.from_records(rows, aliases)
+        return tabular.read_file(path, aliases, key, encoding)
+    except tabular.TableError as exc:
+        raise CliError("BAD_ARGUMENT", f"{path}：{exc.zh}", f"{path}: {exc.en}") from None
+
+
+async def _import(settings: Settings, kind: str, path: Path, city: str, *, encoding: str | None = None,
+                  full: bool = False, withdraw_missing: bool = False):  # type: ignore[no-untyped-def]
+    """Issue 12: every row checked, then all written in one transaction or nothing (a report of every bad row)."""
+    from yibao.core.auth import Actor
+    from yibao.core.services import bulk_import
+
+    table = _read_table(kind, path, encoding)
     platform = Platform(settings)
     try:
         await platform.start()
-        return await platform.institutions.import_institutions(
-            city, items, source=f"import:{path.name}"[:40],
-            withdraw_missing=platform.clock.today() if withdraw_missing else None)
+        call = Call(Actor(role=Role.ADMIN, subject="cli-import"), platform.clock.today())  # the operator at the console
+        try:
+            if kind == "institutions":
+                return await bulk_import.import_institutions(
+                    platform.db, platform.plugins, call, city, table, source=f"import:{path.name}"[:40],
+                    full=full, withdraw_imported=withdraw_missing)
+            return await bulk_import.import_agencies(platform.db, platform.plugins, call, city, table)
+        except bulk_import.BadRows as bad:
+            code = "INVALID_INSTITUTIONS" if kind == "institutions" else "INVALID_AGENCIES"
+            raise CliError(code, f"{path} 中 {bad.rows} 行有缺少或错误的字段，未写入任何数据",
+                           f"{bad.rows} rows of {path} have a missing or wrong field; nothing was written",
+                           tuple(p.line() for p in bad.problems)) from None
+    finally:
+        await platform.stop()
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """Issue 12: the rows stream from the database to the file (or stdout) a chunk at a time; a
+    progress line on stderr every `--progress` rows; a file is written beside and renamed when complete."""
+    from yibao.core.auth import Actor, actor_from_header
+    from yibao.core.services import exports
+
+    platform = Platform(settings)
+    try:
+        await platform.start()
+        actor = (actor_from_header(platform.secret, f"Bearer {args.token}") if args.token
+                 else Actor(role=Role.ADMIN, subject="cli-export"))  # the operator at the console
+        job = exports.open_export(platform.db, platform.plugins, Call(actor, platform.clock.today()), args.kind,
+                                  args.city, args.since, args.until)
+        count = 0
+        tty = sys.stderr.isatty()
+        cr, nl = ("\r", "") if tty else ("", "\n")  # on a terminal the progress line rewrites itself
+
+        async def counted():  # type: ignore[no-untyped-def]
+            nonlocal count
+            async for row in job.rows():
+                count += 1
+                if count % args.progress == 0:
+                    print(f"{cr}exported {count} {args.kind} …", end=nl, file=sys.stderr, flush=True)
+                yield row
+
+        partial = args.output.with_name(args.output.name + ".part") if args.output else None
+        sink = partial.open("wb") if partial else sys.stdout.buffer
+        try:
+            async for chunk in exports.encode(job, args.format, bom=args.bom, rows=counted()):
+                sink.write(chunk)
+        finally:
+            if partial:
+                sink.close()
+        if partial:
+            partial.replace(args.output)
+        sys.stdout.flush()
+        where = f" to {args.output}" if args.output else ""
+        print(f"{cr}exported {count} {args.kind} of {args.city}{where}", file=sys.stderr)
+        return 0
     finally:
         await platform.stop()
 

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,13 @@ MAX_PORT = 65535
 class CliError(Exception):
     """A refusal of the command line, with a registered code and both texts."""
 
-    def __init__(self, code: str, zh: str, en: str):
+    def __init__(self, code: str, zh: str, en: str, details: tuple[str, ...] = ()):
         super().__init__(en)
-        self.code, self.zh, self.en = code, zh, en
+        self.code, self.zh, self.en, self.details = code, zh, en, details
 
     def line(self) -> str:
-        return f"{self.code}: {self.zh} ({self.en})"
+        """`CODE: 中文 (English)`, then one indented line per detail (e.g. each bad row of a file)."""
+        return f"{self.code}: {self.zh} ({self.en})" + "".join(f"\n  {d}" for d in self.details)
 
 
 def port(text: str) -> int:
@@ -51,6 +53,13 @@ def positive_int(what: str) -> Callable[[str], int]:
 
     parse.__name__ = what  # argparse names the type in its messages
     return parse
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / a date is YYYY-MM-DD, got {text!r}") from None
 
 
 def existing_file(text: str) -> Path:

@@ -4,6 +4,7 @@ due dates in working days (SC-2), every status change an event."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from ..events import ApplicationEventBus
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, PersonRow
 from . import business_dates, filing_review, selection_requests
-from .application_records import ReviewDecision, SelectionRequestDetails, SubmissionDetails, SubstituteUsed
+from .application_records import ReviewDecision, SubmissionDetails, SubstituteUsed
 from .applications import OPEN_STATUSES, Application, ApplicationStatus, add_event, load_many, open_application
 from .catalogue import ServiceCatalogue
 from .persons import load_person

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from importlib.resources import files
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import access
 from ..call import Call

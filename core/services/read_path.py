@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import access
-from ..domain import Institution, InstitutionFilter, InstitutionLevel
+from ..domain import Institution, InstitutionLevel
 from ..pagination import Page, after_id, build_page, page_request
 from . import reads
 from .institutions import CJK

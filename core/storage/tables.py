@@ -37,6 +37,23 @@ class InstitutionRow(Base):
     __table_args__ = (Index("ix_institutions_city_town", "city", "town"),)
 
 
+class InstitutionHistoryRow(Base):
+    """What a bulk import did to one institution (created, updated, withdrawn): before and after."""
+
+    __tablename__ = "institution_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12))
+    city: Mapped[str] = mapped_column(String(40))
+    change: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    business_date: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
 class InstitutionNetworkRow(Base):
     """The queryable index of `institutions.networks`: one row per membership, written with it."""
 
