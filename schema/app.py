@@ -14,7 +14,7 @@ from cross_web import HTTPException
 
 from yibao.core.platform import Platform, Settings
 
-from . import graphiql
+from . import fhir_http, graphiql
 from .build import schema
 from .error_types import check_error_codes
 from .context import Context
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Mount(graphiql.ASSETS_PATH, graphiql.assets()),
+            *fhir_http.routes,
         ],
         lifespan=lifespan,
     )

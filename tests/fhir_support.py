@@ -1,0 +1,47 @@
+"""Helpers for the FHIR tests: HTTP calls and validation of every resource with fhir.resources (R4)."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+fhir_resources = pytest.importorskip("fhir.resources")
+from fhir.resources import construct_fhir_element  # noqa: E402
+
+assert fhir_resources.__fhir_version__ == "4.0.1"  # R4, not R4B or R5 (pyproject's pin)
+
+
+def validated(resource: dict) -> dict:
+    """Construct the R4 model from the JSON (raises on any invalid element) and return the JSON."""
+    model = construct_fhir_element(resource["resourceType"], resource)
+    assert model.resource_type == resource["resourceType"]
+    if resource["resourceType"] == "Bundle":
+        for entry in resource.get("entry", ()):
+            validated(entry["resource"])
+    return resource
+
+
+async def get(client, path: str, *, token: str | None = None, today: str | None = None,
+              headers: dict[str, str] | None = None, method: str = "GET"):
+    sent = dict(headers or {})
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    if today:
+        sent["X-Business-Date"] = today
+    return await client.http.request(method, path, headers=sent)
+
+
+async def fhir(client, path: str, status: int = 200, **kwargs) -> dict:
+    """GET a FHIR JSON answer, check its status and media type, validate it."""
+    response = await get(client, path, **kwargs)
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    return validated(orjson.loads(response.content))
+
+
+def outcome_code(body: dict) -> tuple[str, str]:
+    """(FHIR issue type, the platform's error code) of an OperationOutcome."""
+    assert body["resourceType"] == "OperationOutcome"
+    issue = body["issue"][0]
+    assert issue["severity"] == "error" and issue["details"]["text"] and issue["diagnostics"]
+    return issue["code"], issue["details"]["coding"][0]["code"]
