@@ -11,10 +11,24 @@ from fhir.resources import construct_fhir_element  # noqa: E402
 assert fhir_resources.__fhir_version__ == "4.0.1"  # R4, not R4B or R5 (pyproject's pin)
 
 
+# Required bindings the models do not check (fhir.resources checks structure, types and cardinality).
+REQUIRED_CODES = {
+    ("Patient", "gender"): {"male", "female", "other", "unknown"},
+    ("Coverage", "status"): {"active", "cancelled", "draft", "entered-in-error"},
+    ("Bundle", "type"): {"searchset"},
+}
+ISSUE_TYPES = {"login", "forbidden", "not-found", "invalid", "not-supported", "processing", "exception"}
+
+
 def validated(resource: dict) -> dict:
     """Construct the R4 model from the JSON (raises on any invalid element) and return the JSON."""
     model = construct_fhir_element(resource["resourceType"], resource)
     assert model.resource_type == resource["resourceType"]
+    for (kind, element), allowed in REQUIRED_CODES.items():
+        if resource["resourceType"] == kind and element in resource:
+            assert resource[element] in allowed, (kind, element, resource[element])
+    for issue in resource.get("issue", ()) if resource["resourceType"] == "OperationOutcome" else ():
+        assert issue["severity"] == "error" and issue["code"] in ISSUE_TYPES
     if resource["resourceType"] == "Bundle":
         for entry in resource.get("entry", ()):
             validated(entry["resource"])

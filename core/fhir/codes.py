@@ -70,6 +70,8 @@ DOCUMENT_ZH = {
     "HMT_RESIDENCE_PERMIT": "港澳台居民居住证",
     "FOREIGN_PERMANENT_RESIDENCE": "外国人永久居留身份证",
 }
+MASKED = "MASKED"  # v3-ObservationValue: the security label of masked data (ID-2)
+MEMBER_NUMBER = ("MB", "Member Number")  # v2-0203: the insurance member number
 DOCUMENT_V2 = {"RESIDENT_ID": ("NI", "National unique individual identifier"),
                "PASSPORT": ("PPN", "Passport number")}
 LEVEL_ZH = {InstitutionLevel.LEVEL_1_OR_BELOW: "一级及以下", InstitutionLevel.LEVEL_2: "二级",

@@ -54,7 +54,7 @@ def _meta(last_updated: datetime | None, masked: bool = False) -> dict[str, Any]
     if last_updated is not None:
         meta["lastUpdated"] = instant(last_updated)
     if masked:  # ID-2: the identifier values are masked for this caller
-        meta["security"] = [{"system": c.V3_OBSERVATION_VALUE, "code": "MASKED", "display": "masked"}]
+        meta["security"] = [{"system": c.V3_OBSERVATION_VALUE, "code": c.MASKED, "display": "masked"}]
     return meta
 
 
@@ -121,7 +121,7 @@ def identifier(person: Person, shown: str, *, use: str = "official", member: boo
     doc = person.document_type
     coding = []
     if member:
-        coding.append({"system": c.V2_0203, "code": "MB", "display": "Member Number"})
+        coding.append({"system": c.V2_0203, "code": c.MEMBER_NUMBER[0], "display": c.MEMBER_NUMBER[1]})
     elif doc in c.DOCUMENT_V2:
         code, display = c.DOCUMENT_V2[doc]
         coding.append({"system": c.V2_0203, "code": code, "display": display})
@@ -132,7 +132,7 @@ def identifier(person: Person, shown: str, *, use: str = "official", member: boo
 
 
 def general_practitioners(selections: Iterable[Selection], today: date) -> list[Selection]:
-    """The GENERAL_OUTPATIENT selections in force today (Kaiping-style employees hold two slots)."""
+    """The GENERAL_OUTPATIENT selections in force today (an employee may hold two slots, KP-2)."""
     return [s for s in selections if s.kind is SelectionKind.GENERAL_OUTPATIENT
             and s.status_on(today) is SelectionStatus.EFFECTIVE]
 
