@@ -92,15 +92,15 @@ class FhirService:
             if row is None:
                 raise _not_found(resource_type, rid)
             return self.organization(rows.institution(row))
-        pk_text, _, position = rid.partition("-") if resource_type == "Coverage" else (rid, "", "")
+        # Patient/{person number}, Coverage/{person number}-{n} (mapping.coverage_id)
+        pk_text = rid.partition("-")[0] if resource_type == "Coverage" else rid
         pk = int(pk_text) if pk_text.isdigit() and len(pk_text) < 12 else None
         async with self.db.read() as session:
             person_row = await session.get(PersonRow, pk) if pk is not None else None
         if person_row is None:
             access.check_read(call.actor, resource_type, None)  # a person token learns nothing (403)
             raise _not_found(resource_type, rid)
-        views = await self._views(call, [person_row], check=True)
-        view = views[0]
+        view = (await self._views(call, [person_row], check=True))[0]
         if resource_type == "Patient":
             return mapping.patient(view, self.city(view.person.city), call.today)
         for coverage in mapping.coverages(view, self.city(view.person.city), call.today):
