@@ -3,6 +3,7 @@
   GET /fhir/metadata                          CapabilityStatement
   GET /fhir/{type}/{id}                       Organization (id = 12-character code), Patient, Coverage
   GET /fhir/{type}?identifier=system|value    a searchset Bundle
+  GET /fhir/Coverage?beneficiary=Patient/{id} a searchset Bundle (also `patient=`)
   GET /fhir/$export, /fhir/Patient/$export    Bulk Data kick-off (Prefer: respond-async) → 202
   GET|DELETE /fhir/$export-status/{job}       the manifest (the job is a signed token, no state)
   GET /fhir/$export-file/{job}/{type}         NDJSON, streamed from the database in chunks
@@ -86,8 +87,12 @@ async def search(request: Request) -> Response:
     call = _call(request)
     resource_type = request.path_params["type"]
     identifier = request.query_params.get("identifier")
+    beneficiary = request.query_params.get("beneficiary") or request.query_params.get("patient")
     if resource_type not in READABLE:
         raise unknown_type(resource_type)
+    if resource_type == "Coverage" and beneficiary and not identifier:
+        found = await _platform(request).fhir.coverages_of(call, beneficiary)
+        return fhir_json(searchset(found, _base(request), str(request.url)))
     if not identifier:
         raise BadArgument("检索须提供 identifier=system|value；整体导出请用 $export",
                           "search needs identifier=system|value; use $export for everything")

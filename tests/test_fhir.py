@@ -234,6 +234,21 @@ async def test_search_without_match_is_an_empty_bundle(yibao_client, people, new
     assert any_system["total"] == 1
 
 
+async def test_coverage_by_beneficiary_for_callers_who_see_masked_numbers(yibao_client, people):
+    integrator = yibao_client.token("integrator")
+    patient = await patient_of(yibao_client, people["kp"], integrator)
+    assert patient["identifier"][0]["value"] == mask(people["kp"])  # cannot search by the full number
+    for param in (f"beneficiary=Patient/{patient['id']}", f"patient={patient['id']}"):
+        bundle = await fhir(yibao_client, f"/fhir/Coverage?{param}", token=integrator, today=DAY)
+        assert [e["resource"]["beneficiary"]["reference"] for e in bundle["entry"]] == [f"Patient/{patient['id']}"]
+    assert (await fhir(yibao_client, "/fhir/Coverage?beneficiary=Patient/999999", token=integrator))["total"] == 0
+    other = yibao_client.token("person", person=people["zs"])
+    body = await fhir(yibao_client, f"/fhir/Coverage?beneficiary=Patient/{patient['id']}", 403, token=other)
+    assert outcome_code(body) == ("forbidden", "FORBIDDEN")
+    assert outcome_code(await fhir(yibao_client, "/fhir/Coverage?beneficiary=Patient/999999", 403,
+                                   token=other)) == ("forbidden", "FORBIDDEN")
+
+
 async def test_capability_statement(yibao_client):
     body = await fhir(yibao_client, "/fhir/metadata")
     assert body["fhirVersion"] == "4.0.1"

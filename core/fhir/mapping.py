@@ -286,8 +286,10 @@ def operation_outcome(code: str, error_code: str, message: str, message_en: str)
 def capability_statement(base: str) -> Resource:
     """What this server does: read and identifier search of three types, Bulk Data export."""
     def rest_resource(kind: str) -> dict[str, Any]:
-        return {"type": kind, "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": [{"name": "identifier", "type": "token"}]}
+        params = [{"name": "identifier", "type": "token"}]
+        if kind == "Coverage":
+            params += [{"name": "beneficiary", "type": "reference"}, {"name": "patient", "type": "reference"}]
+        return {"type": kind, "interaction": [{"code": "read"}, {"code": "search-type"}], "searchParam": params}
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

@@ -140,6 +140,19 @@ class FhirService:
             return [mapping.patient(view, city, call.today)]
         return mapping.coverages(view, city, call.today)
 
+    async def coverages_of(self, call: Call, reference: str) -> list[Resource]:
+        """`Coverage?beneficiary=Patient/{id}` (or `patient=`): a masked caller cannot search by the
+        ID number it never sees, so it follows the Patient's id instead."""
+        rid = reference.rpartition("/")[2] if reference.startswith("Patient/") or "/" not in reference else ""
+        pk = int(rid) if rid.isdigit() and len(rid) < 12 else None
+        async with self.db.read() as session:
+            person_row = await session.get(PersonRow, pk) if pk is not None else None
+        if person_row is None:
+            access.check_read(call.actor, "Coverage", None)  # a person token learns nothing (403)
+            return []
+        view = (await self._views(call, [person_row], check=True))[0]
+        return mapping.coverages(view, self.city(view.person.city), call.today)
+
     # -- bulk ----------------------------------------------------------------------------------
 
     async def export_lines(self, call: Call, job: ExportJob, resource_type: str,
