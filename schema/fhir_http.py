@@ -14,8 +14,6 @@ Errors are OperationOutcome resources with the HTTP status (401, 403, 404, 400).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from urllib.parse import quote
 
 import orjson
 from starlette.requests import Request
@@ -26,7 +24,7 @@ from yibao.core.auth import actor_from_header
 from yibao.core.call import Call
 from yibao.core.errors import BadArgument, Forbidden, NotAuthenticated, RequestError
 from yibao.core.fhir import access, export
-from yibao.core.fhir.mapping import capability_statement, instant, operation_outcome, searchset
+from yibao.core.fhir.mapping import capability_statement, operation_outcome, searchset
 from yibao.core.fhir.service import READABLE, ResourceNotFound, unknown_type
 from yibao.core.platform import Platform
 
@@ -107,13 +105,7 @@ def _kick_off(level: str) -> Callable[[Request], Awaitable[Response]]:
         access.export_scope(call.actor)
         if "respond-async" not in (request.headers.get("prefer") or ""):
             raise BadArgument("批量导出须带请求头 Prefer: respond-async", "bulk export needs Prefer: respond-async")
-        params = request.query_params
-        export.check_output_format(params.get("_outputFormat"))
-        job = export.ExportJob(
-            level=level, types=export.parse_types(params.get("_type"), level),
-            since=export.parse_since(params.get("_since")), role=call.actor.role.value,  # type: ignore[union-attr]
-            city=call.actor.city, subject=call.actor.subject, transaction_time=datetime.now(UTC),
-            request=str(request.url))
+        job = export.kick_off(call.actor, level, request.query_params, str(request.url))
         token = export.sign(job, _platform(request).secret)
         return Response(status_code=202, headers={"Content-Location": f"{_base(request)}/$export-status/{token}"})
     return endpoint
@@ -132,15 +124,7 @@ async def status(request: Request) -> Response:
     _, job, _ = _job(request)
     if request.method == "DELETE":  # nothing is kept per job: the files are made when downloaded
         return Response(status_code=202)
-    base = _base(request)
-    token = request.path_params["job"]
-    manifest = {
-        "transactionTime": instant(job.transaction_time),
-        "request": job.request,
-        "requiresAccessToken": True,
-        "output": [{"type": t, "url": f"{base}/$export-file/{token}/{quote(t)}"} for t in job.types],
-        "error": [],
-    }
+    manifest = export.manifest(job, request.path_params["job"], _base(request))
     return fhir_json(manifest, media_type="application/json")
 
 

@@ -9,13 +9,16 @@ files are generated from the database when they are downloaded, in chunks.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import jwt
 
 from ..auth import Actor
 from ..errors import BadArgument, Forbidden, RequestError
+from .mapping import instant
 
 ISSUER = "yibao-fhir-export"  # never "yibao": a job token is not a bearer token, nor the reverse
 ALGORITHM = "HS256"
@@ -71,6 +74,25 @@ def check_output_format(raw: str | None) -> None:
     if raw and raw.strip() not in OUTPUT_FORMATS:
         raise BadArgument(f"_outputFormat 只支持 application/fhir+ndjson：{raw!r}",
                           f"_outputFormat supports application/fhir+ndjson only, got {raw!r}")
+
+
+def kick_off(actor: Actor, level: str, params: Mapping[str, str], request: str) -> ExportJob:
+    """The job a kick-off asks for (`_type`, `_since`, `_outputFormat` checked), owned by `actor`."""
+    check_output_format(params.get("_outputFormat"))
+    return ExportJob(level=level, types=parse_types(params.get("_type"), level),
+                     since=parse_since(params.get("_since")), role=actor.role.value if actor.role else "",
+                     city=actor.city, subject=actor.subject, transaction_time=datetime.now(UTC), request=request)
+
+
+def manifest(job: ExportJob, token: str, base: str) -> dict:
+    """The Bulk Data completion manifest: one file URL per type, all generated on download."""
+    return {
+        "transactionTime": instant(job.transaction_time),
+        "request": job.request,
+        "requiresAccessToken": True,
+        "output": [{"type": t, "url": f"{base}/$export-file/{token}/{quote(t)}"} for t in job.types],
+        "error": [],
+    }
 
 
 def sign(job: ExportJob, secret: str, *, now: float | None = None) -> str:
