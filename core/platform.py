@@ -14,6 +14,7 @@ from .auth import MAX_TTL, PRODUCTION_MAX_TTL, resolve_secret
 from .call import Call
 from .clock import Clock
 from .events import ApplicationEventBus
+from .fhir.service import FhirService
 from .plugins import PluginHost
 from .revocations import TokenRevocations
 from .services.application_flow import ApplicationFlow
@@ -129,6 +130,7 @@ class Platform:
         self.selection_options = SelectionOptionsService(self.plugins, self.persons, self.institutions, self.selections)
         self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
         self.filings = Filings(self.db, self.plugins, self.catalogue, self.events)
+        self.fhir = FhirService(self.db, self.plugins)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
         """Create and migrate the database, then load the cities' reference data if it changed."""

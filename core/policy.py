@@ -248,6 +248,13 @@ for _kind, (_zh, _en) in {
     "applications": ("导出申请", "export applications"),
 }.items():
     _add(_rule(f"export.{_kind}", _zh, _en, dict(_export)))
+# FHIR R4 (read-only, /fhir; issue 12): the same grants as the GraphQL reads of the same data.
+_add(_rule("fhir.Organization", "FHIR 机构（定点医疗机构）", "FHIR Organization (an institution)", _public()))
+_add(_rule("fhir.Patient", "FHIR 患者（与 person 相同）", "FHIR Patient (as `person`)", _person_read()))
+_add(_rule("fhir.Coverage", "FHIR 保险（与 person 相同）", "FHIR Coverage (as `person`)", _person_read()))
+_fhir_export = dict(_export)
+_add(_rule("fhir.$export", "FHIR 批量导出（Bulk Data）", "FHIR bulk export (Bulk Data)", _fhir_export))
+
 _add(_rule("cli.loadCalendarSchedule", "载入年度节假日安排（SC-2）", "load a year's holiday schedule (SC-2)",
            dict(_ADMIN_ONLY)))
 
@@ -303,5 +310,5 @@ def check_city(actor: Actor, operation: str, city: str) -> Grant:
 
 def operations() -> list[Rule]:
     """Every rule, in table order (queries, subscriptions, mutations, node types)."""
-    order = {"query": 0, "subscription": 1, "mutation": 2, "Node": 3, "cli": 4, "export": 5}
+    order = {"query": 0, "subscription": 1, "mutation": 2, "Node": 3, "cli": 4, "export": 5, "fhir": 6}
     return sorted(RULES.values(), key=lambda r: (order[r.operation.split(".")[0]], r.operation))

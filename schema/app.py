@@ -14,7 +14,7 @@ from cross_web import HTTPException
 
 from yibao.core.platform import Platform, Settings
 
-from . import export_http, graphiql
+from . import export_http, fhir_http, graphiql
 from .build import served_schema
 from .error_types import check_error_codes
 from .context import Context
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             Route("/healthz", healthz),
             *export_http.routes,
             Mount(graphiql.ASSETS_PATH, graphiql.assets()),
+            *fhir_http.routes,
         ],
         lifespan=lifespan,
     )

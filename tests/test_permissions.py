@@ -9,6 +9,8 @@ import pytest
 from graphql import GraphQLObjectType
 
 from yibao.core import policy, policydocs
+from yibao.core.fhir.service import READABLE as FHIR_TYPES
+from yibao.core.services.exports import KINDS as EXPORT_KINDS
 from yibao.schema import globalid
 from yibao.schema.build import schema
 from yibao.schema.permissions import policy_for
@@ -52,7 +54,10 @@ def test_every_root_field_and_node_type_has_a_declared_rule():
     assert undeclared == [], f"declare these in core/policy.py: {undeclared}"
     assert mismatched == [], f"declare permission_classes=policy_for(...) on: {mismatched}"
     served = {f"{k}.{n}" for k, n, _ in _served_roots()} | {f"Node.{t}" for t in nodes}
-    stale = sorted(op for op in policy.RULES if op.split(".")[0] != "cli" and op not in served)
+    # Served over plain HTTP beside GraphQL: bulk exports (/export/{kind}) and FHIR (/fhir/{type}).
+    http = {f"export.{k}" for k in EXPORT_KINDS} | {f"fhir.{t}" for t in FHIR_TYPES} | {"fhir.$export"}
+    assert sorted(http - set(policy.RULES)) == [], "declare the HTTP operations in core/policy.py"
+    stale = sorted(op for op in policy.RULES if op.split(".")[0] != "cli" and op not in served | http)
     assert stale == [], f"rules for operations the schema does not serve: {stale}"
 
 
