@@ -236,12 +236,16 @@ async def _import(settings: Settings, path: Path, city: str, withdraw_missing: b
         except (KeyError, TypeError, ValueError) as exc:
             raise CliError("INVALID_INSTITUTIONS", f"{path} 中的机构缺少或有错误的字段：{exc}",
                            f"an institution in {path} has a missing or wrong field: {exc}") from None
+    from yibao.core.auth import Actor
+
     platform = Platform(settings)
     try:
         await platform.start()
+        operator = Actor(role=Role.ADMIN, subject="cli-import")  # the operator at the console
         return await platform.institutions.import_institutions(
             city, items, source=f"import:{path.name}"[:40],
-            withdraw_missing=platform.clock.today() if withdraw_missing else None)
+            withdraw_missing=platform.clock.today() if withdraw_missing else None,
+            call=Call(operator, platform.clock.today()))
     finally:
         await platform.stop()
 

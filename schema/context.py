@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.types import Info
 
 from yibao.core.auth import Actor, actor_from_header
+from yibao.core.call import new_correlation_id
 from yibao.core.platform import Call, Platform
 
 from .dataloaders import Loaders
@@ -30,7 +31,11 @@ class Context:
         auth = self.headers.get("authorization") or params.get("authorization")
         actor: Actor = actor_from_header(self.platform.secret, auth)
         headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
-        return Call(actor=actor, today=self.platform.clock.today(headers))
+        # The request's correlation id (X-Request-Id when the caller sent a sane one), recorded in the
+        # audit log with the request's writes. When the HTTP layer assigns request ids itself, this
+        # becomes its id (one line).
+        return Call(actor=actor, today=self.platform.clock.today(headers),
+                    correlation_id=new_correlation_id(headers.get("x-request-id")))
 
     @property
     def loaders(self) -> Loaders:

@@ -91,7 +91,7 @@ class ApplicationFlow:
     async def submit(self, call: Call, data: SubmitInput) -> Application:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, SUBMIT_ROLES, "submit applications")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("submitApplication", data.channel)) as session:
             found = await load_person(session, data.id_number, lock=True)
             errors: list[UserError] = []
             if found is None:
@@ -151,7 +151,7 @@ class ApplicationFlow:
     async def review(self, call: Call, data: ReviewInput) -> Application:
         """APPROVE, REJECT (with a reason) or RETURN (naming every missing material at once)."""
         access.require_roles(call.actor, REVIEW_ROLES | {Role.ADMIN}, "review applications")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("reviewApplication")) as session:
             row = await session.get(ApplicationRow, data.application_id, with_for_update=True)
             if row is None:
                 raise Refused([not_found("申请", "application", ("applicationId",))])
@@ -195,7 +195,7 @@ class ApplicationFlow:
         """SE-3: the person (or their proxy, or staff) withdraws an application still open; a
         reviewed selection request behind it is withdrawn with it and no longer counts (ZS-4)."""
         access.require_roles(call.actor, SUBMIT_ROLES, "withdraw applications")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("withdrawApplication")) as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
             if row is None:
                 raise Refused([not_found("申请", "application", ("applicationId",))])
@@ -213,7 +213,7 @@ class ApplicationFlow:
     async def supplement(self, call: Call, application_id: int, materials: tuple[str, ...]) -> Application:
         """After a RETURN: bring the missing materials; the application goes back for review."""
         access.require_roles(call.actor, SUBMIT_ROLES, "supplement applications")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("supplementApplication")) as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
             if row is None:
                 raise Refused([not_found("申请", "application", ("applicationId",))])

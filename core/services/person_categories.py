@@ -39,7 +39,7 @@ class PersonCategories:
         access.require_roles(call.actor, RECORD_ROLES | {Role.ADMIN}, "record person categories")
         start = data.valid_from or call.today
         end = data.valid_to or OPEN_END
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("recordPersonCategory")) as session:
             found = await load_person(session, data.id_number, lock=True)
             if found is None:
                 raise Refused([not_found("参保人", "person", ("idNumber",))])

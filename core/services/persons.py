@@ -167,7 +167,7 @@ class Persons:
             city=data.city, id_number=id_number, scheme=data.scheme, tier=data.tier,
             effective_on=since, today=call.today,
         )))
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("registerPerson")) as session:
             if not errors and await load_person(session, id_number) is not None:
                 errors.append(UserError("PERSON_EXISTS", "该证件号码已登记参保人",
                                         "a person with this ID number is already registered", ("idNumber",)))
@@ -190,7 +190,7 @@ class Persons:
         access.check_person_claim(call.actor, data.id_number)
         access.require_roles(call.actor, {Role.AGENCY, Role.ADMIN}, "change schemes")
         effective = data.effective_on or call.today
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("changeScheme")) as session:
             found = await load_person(session, data.id_number, lock=True)
             if found is None:
                 raise Refused([not_found("参保人", "person", ("idNumber",))])

@@ -11,7 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from . import audit as audit_log
 from . import statements
+from .audit import AuditedSession, AuditEntry
 from .reader import Reader, Sql, read
 
 T = TypeVar("T")
@@ -60,7 +62,8 @@ class Database:
         they may be stale (schema/dataloaders.py)."""
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(
-            self.engine.execution_options(yibao_write=True), expire_on_commit=False
+            self.engine.execution_options(yibao_write=True), expire_on_commit=False,
+            sync_session_class=AuditedSession,
         )
 
     @asynccontextmanager
@@ -69,10 +72,19 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def write(self, audit: AuditEntry | None) -> AsyncIterator[AsyncSession]:
+        """A write transaction. `audit` (from `Call.audit(operation)`) is required of every write a
+        request makes: its changes are recorded in the audit log by one INSERT just before COMMIT,
+        in the same transaction (storage/audit.py). `None` only for the platform's own loading of
+        packaged reference data and catalogue at start-up (and imports made without a caller, as
+        tests and the plugin kit do), which no request asked for."""
         async with self._writes() as session:
             async with session.begin():
+                if audit is not None:
+                    audit_log.start(session.sync_session)
                 yield session
+                if audit is not None:
+                    await audit_log.record(session, audit)
             self.commits += 1
             for hook in self.commit_hooks:
                 hook(session)
