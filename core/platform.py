@@ -15,6 +15,7 @@ from .clock import Clock
 from .events import ApplicationEventBus
 from .plugins import PluginHost
 from .services.application_flow import ApplicationFlow
+from .services.audit_log import AuditLog
 from .services.applications import Applications
 from .services.catalogue import ServiceCatalogue, sync_catalogue
 from .services.filings import Filings
@@ -65,6 +66,7 @@ class Platform:
         self.selection_options = SelectionOptionsService(self.plugins, self.persons, self.institutions, self.selections)
         self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
         self.filings = Filings(self.db, self.plugins, self.catalogue, self.events)
+        self.audit_log = AuditLog(self.db)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
         """Create and migrate the database, then load the cities' reference data if it changed."""
