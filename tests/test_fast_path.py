@@ -185,7 +185,7 @@ async def test_fragments_aliases_and_typename_match_graphql_core(pair):
 async def test_statements_per_workload_are_constant_in_page_size(pair, yibao_platform):
     """Persons page: 1 statement (2 with totalCount); search: 1; coverage: 2; whatever the page size."""
     now = datetime.now(UTC)
-    async with yibao_platform.db.write() as session:
+    async with yibao_platform.db.write(None) as session:
         people = [dict(id_number=make_id_number("442000", "19800101", n), name=f"批量{n}", city="zhongshan",
                        created_at=now, created_by="test") for n in range(200, 230)]
         ids = (await session.scalars(insert(PersonRow).returning(PersonRow.id), people)).all()
