@@ -76,6 +76,8 @@ PERSONS = _domain(
     CodeInfo("INVALID_DATE", "日期无效或不在允许的范围内。", "The date is invalid or outside the allowed range."),
     CodeInfo("INVALID_TIER", "档次只能是 1、2 或 3。", "The tier must be 1, 2 or 3."),
     CodeInfo("PERSON_EXISTS", "该证件号码已登记参保人。", "A person with this ID number is already registered."),
+    CodeInfo("IDEMPOTENCY_KEY_IN_USE", "使用同一幂等键的请求正在办理；重试将得到第一次的结果。",
+             "A request with this idempotency key is being processed; repeating it returns the first answer."),
     CodeInfo("SCHEME_UNCHANGED", "险种和档次与当前相同。", "The scheme and tier are the ones already in force."),
     CodeInfo("SCHEME_REQUIRED", "至少需要一段险种记录。", "At least one scheme period is required."),
     CodeInfo("NOT_FOUND", "未找到所指的对象（参保人、机构、选点记录或申请）。",

@@ -9,10 +9,11 @@ from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from . import audit as audit_log
-from . import statements
+from . import statements, unique
 from .audit import AuditedSession, AuditEntry
 from .reader import Reader, Sql, read
 
@@ -78,16 +79,22 @@ class Database:
         in the same transaction (storage/audit.py). `None` only for the platform's own loading of
         packaged reference data and catalogue at start-up (and imports made without a caller, as
         tests and the plugin kit do), which no request asked for."""
-        async with self._writes() as session:
-            async with session.begin():
-                if audit is not None:
-                    audit_log.start(session.sync_session)
-                yield session
-                if audit is not None:
-                    await audit_log.record(session, audit)
-            self.commits += 1
-            for hook in self.commit_hooks:
-                hook(session)
+        try:
+            async with self._writes() as session:
+                async with session.begin():
+                    if audit is not None:
+                        audit_log.start(session.sync_session)
+                    yield session
+                    if audit is not None:
+                        await audit_log.record(session, audit)
+                self.commits += 1
+                for hook in self.commit_hooks:
+                    hook(session)
+        except IntegrityError as exc:  # a race the service's own check could not see (storage/unique.py)
+            refused = unique.refusal(exc)
+            if refused is None:
+                raise
+            raise refused from None
 
     async def run_read(self, work: Callable[[Reader], Awaitable[T]]) -> T:
         """Run `work(reader)` on one connection without ORM or transaction (see storage/reader.py);
