@@ -57,6 +57,14 @@ REQUEST = _domain(
     _top("GRAPHQL_VALIDATION_FAILED", "GraphQL 查询与模式不符（字段、参数或类型错误）。",
          "The GraphQL document does not match the schema (unknown field, argument or type)."),
     _top("BAD_USER_INPUT", "变量或参数的值与其类型不符。", "A variable or argument value does not fit its type."),
+    _top("INPUT_TOO_LONG", "输入超过该字段允许的长度（即其存储列的长度）；extensions 给出 field、maxLength 和 length。",
+         "An input is longer than its field allows (the length of the column it is stored in); extensions give "
+         "field, maxLength and length."),
+    _top("INPUT_CONTROL_CHARACTER", "输入含有控制字符（自由文本中的换行和制表符除外）；extensions 给出 field 和 character。",
+         "An input contains a control character (line breaks and tabs are allowed in free text only); extensions "
+         "give field and character."),
+    _top("INPUT_JSON_INVALID", "JSON 输入不是对象，或嵌套过深、过大；extensions 给出 field 和 reason。",
+         "A JSON input is not an object, or is nested too deeply or too large; extensions give field and reason."),
     _top("INTERNAL_ERROR", "服务器内部错误，已记录。", "An unexpected server error; it has been logged."),
     CodeInfo("INVALID_INSTITUTIONS", "机构导入文件中有缺少或错误的字段（命令行）。",
              "An institution in the import file has a missing or wrong field (command line)."),
@@ -73,6 +81,8 @@ PERSONS = _domain(
     CodeInfo("INVALID_DATE", "日期无效或不在允许的范围内。", "The date is invalid or outside the allowed range."),
     CodeInfo("INVALID_TIER", "档次只能是 1、2 或 3。", "The tier must be 1, 2 or 3."),
     CodeInfo("PERSON_EXISTS", "该证件号码已登记参保人。", "A person with this ID number is already registered."),
+    CodeInfo("IDEMPOTENCY_KEY_IN_USE", "使用同一幂等键的请求正在办理；重试将得到第一次的结果。",
+             "A request with this idempotency key is being processed; repeating it returns the first answer."),
     CodeInfo("SCHEME_UNCHANGED", "险种和档次与当前相同。", "The scheme and tier are the ones already in force."),
     CodeInfo("SCHEME_REQUIRED", "至少需要一段险种记录。", "At least one scheme period is required."),
     CodeInfo("NOT_FOUND", "未找到所指的对象（参保人、机构、选点记录或申请）。",

@@ -18,6 +18,7 @@ from .fhir.service import FhirService
 from .plugins import PluginHost
 from .revocations import TokenRevocations
 from .services.application_flow import ApplicationFlow
+from .services.audit_log import AuditLog
 from .services.applications import Applications
 from .services.catalogue import ServiceCatalogue, sync_catalogue
 from .services.filings import Filings
@@ -131,6 +132,7 @@ class Platform:
         self.application_flow = ApplicationFlow(self.db, self.catalogue, self.events, self.selections)
         self.filings = Filings(self.db, self.plugins, self.catalogue, self.events)
         self.fhir = FhirService(self.db, self.plugins)
+        self.audit_log = AuditLog(self.db)
 
     async def start(self, *, migrate: bool = True, load_reference: bool = True) -> None:
         """Create and migrate the database, then load the cities' reference data if it changed."""

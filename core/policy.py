@@ -227,6 +227,7 @@ for _type, (_zh, _en) in {
 _ADMIN_ONLY = {name: _no("只有管理员可以", "admin only") for name in ROLE_NAMES}
 _ADMIN_ONLY[ANONYMOUS] = NO_TOKEN
 _ADMIN_ONLY["admin"] = ADMIN_ANY
+_add(_rule("query.auditLog", "审计日志（只增不改）", "the audit log (append-only)", dict(_ADMIN_ONLY)))
 _add(_rule("cli.importPersons", "批量导入参保人（yibao persons import）", "import persons in bulk", dict(_ADMIN_ONLY)))
 _add(_rule("cli.revokeToken", "吊销令牌（yibao revoke）", "revoke tokens (yibao revoke)", dict(_ADMIN_ONLY)))
 _add(_rule("cli.importInstitutions", "批量导入定点机构（yibao institutions import）", "import institutions in bulk",

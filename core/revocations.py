@@ -62,7 +62,7 @@ class TokenRevocations:
         """Revoke one token by its id; `expires_at` (its exp) bounds how long the row is needed."""
         require(call.actor, "cli.revokeToken")
         until = expires_at if expires_at is not None else int(time.time()) + MAX_TTL
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("revokeToken")) as session:
             await session.execute(delete(RevokedTokenRow).where(RevokedTokenRow.expires_at <= int(time.time())))
             row = await session.get(RevokedTokenRow, jti) or RevokedTokenRow(jti=jti)
             row.expires_at, row.revoked_at, row.revoked_by, row.reason = until, datetime.now(UTC), call.actor.label, reason
@@ -73,7 +73,7 @@ class TokenRevocations:
         """Revoke every token of `subject` issued up to now."""
         require(call.actor, "cli.revokeToken")
         not_after = int(now if now is not None else time.time())
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("revokeToken")) as session:
             row = await session.get(RevokedSubjectRow, subject) or RevokedSubjectRow(subject=subject)
             row.not_after, row.revoked_at, row.revoked_by, row.reason = not_after, datetime.now(UTC), call.actor.label, reason
             session.add(row)

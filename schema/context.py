@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.types import Info
 
 from yibao.core.auth import Actor, actor_from_header
+from yibao.core.call import new_correlation_id
 from yibao.core.platform import Call, Platform
 
 from .dataloaders import Loaders
@@ -31,7 +32,11 @@ class Context:
         actor: Actor = actor_from_header(self.platform.secret, auth, max_ttl=self.platform.settings.max_token_ttl,
                                          revoked=self.platform.revocations.revoked)
         headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
-        return Call(actor=actor, today=self.platform.clock.today(headers))
+        # The request's correlation id (X-Request-Id when the caller sent a sane one), recorded in the
+        # audit log with the request's writes. When the HTTP layer assigns request ids itself, this
+        # becomes its id (one line).
+        return Call(actor=actor, today=self.platform.clock.today(headers),
+                    correlation_id=new_correlation_id(headers.get("x-request-id")))
 
     @property
     def loaders(self) -> Loaders:

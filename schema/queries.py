@@ -16,6 +16,7 @@ from .permissions import policy_for
 from .selection_options import SelectionOptions, selection_options
 from yibao.core.services.applications import ApplicationFilter
 
+from .audit_types import AUDIT_LOG, AuditEntryConnection  # noqa: F401  (the field's type)
 from .catalogue_types import ServiceItem
 from .filing_types import CoverageAnswer, RemoteFiling
 from .types import (
@@ -158,6 +159,8 @@ class Query:
                     "由与 selectInstitution 相同的城市规则预演得出。What the person may select today: per slot the "
                     "holder, whether it can change now and if not from when, the eligible institutions and the "
                     "effective date, from a dry run of selectInstitution's own city rules.")
+
+    audit_log: AuditEntryConnection = AUDIT_LOG
 
     @strawberry.field(description="Loaded plugins with the hooks they implement and their dated rule sets.", permission_classes=policy_for("plugins"))
     def plugins(self, info: Info) -> list[Plugin]:

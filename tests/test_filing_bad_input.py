@@ -19,15 +19,24 @@ async def test_bad_values_are_coded_and_write_nothing(zhongshan, yibao_platform,
     rows = await counts(yibao_platform)
     past = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, LONG_TERM, on="2026-03-02", startOn="2026-03-01")
     assert codes(past) == ["INVALID_DATE"]
-    huge = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, ["x" * 100_000, ""], on="2026-03-02")
-    assert set(codes(huge)) == {"MATERIALS_MISSING"}
+    # issue 10's input layer: a value longer than its column is refused before the service, with its path
+    huge = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "LONG_TERM_RESIDENT", "destination": BEIJING,
+                                                   "materials": ["x" * 100_000, ""]}}, token=zhongshan.agency,
+                                  today="2026-03-02")
+    assert huge.error_codes() == ["INPUT_TOO_LONG"] and huge.errors[0]["extensions"]["field"] == ["input", "materials", "0"]
+    empty = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, [""], on="2026-03-02")
+    assert set(codes(empty)) == {"MATERIALS_MISSING"}
     # a NUL is refused for every string argument before the service runs (tests/test_nul_inputs.py)
     nul = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "TEMPORARY", "destination": BEIJING,
                                                   "materials": ["\x00"]}}, token=zhongshan.agency, today="2026-03-02")
     assert nul.error_codes() == ["BAD_USER_INPUT"]
     named = await file(zhongshan, pid, "LONG_TERM_RESIDENT", BEIJING, LONG_TERM, on="2026-03-02",
-                       outpatientChoices=[{"name": "x" * 100_000, "level": "LEVEL_1_OR_BELOW"}, {"name": ""}])
+                       outpatientChoices=[{"name": "x" * 200, "level": "LEVEL_1_OR_BELOW"}, {"name": ""}])
     assert codes(named) == ["REMOTE_CHOICE_INVALID"]  # one reason, said once
+    too_long = await zhongshan.client(FILE, {"input": {"idNumber": pid, "type": "LONG_TERM_RESIDENT", "destination": BEIJING,
+                                                       "materials": LONG_TERM, "outpatientChoices": [{"name": "x" * 201}]}},
+                                      token=zhongshan.agency, today="2026-03-02")
+    assert too_long.error_codes() == ["INPUT_TOO_LONG"]
     nobody = await zhongshan.client(FILE, {"input": {"idNumber": "123", "type": "TEMPORARY", "destination": BEIJING,
                                                      "materials": []}}, token=zhongshan.agency, today="2026-03-02")
     assert [e["code"] for e in nobody.data["fileRemoteTreatment"]["errors"]] == ["INVALID_ID_NUMBER"]

@@ -10,6 +10,7 @@ import pytest
 from .filing_support import (
     BEIJING,
     COMMITMENT,
+    FILE,
     FORM,
     GUANGZHOU,
     HOUSEHOLD,
@@ -172,7 +173,7 @@ async def test_rf1_maternity_across_provinces_is_refused(zhongshan, yibao_platfo
 
 
 @pytest.mark.parametrize("destination, code", [
-    ("12345", "INVALID_DESTINATION"), ("", "INVALID_DESTINATION"), ("x" * 100_000, "INVALID_DESTINATION"),
+    ("12345", "INVALID_DESTINATION"), ("", "INVALID_DESTINATION"), ("x" * 6, "INVALID_DESTINATION"),
     ("999999", "UNKNOWN_DESTINATION"),  # a NUL: BAD_USER_INPUT for every string (test_nul_inputs.py)
     ("440724", "UNKNOWN_DESTINATION"),  # 开平县, withdrawn in 1993
     ("442000", "DESTINATION_IS_HOME"), ("440000", "DESTINATION_IS_HOME"),
@@ -181,6 +182,17 @@ async def test_rf1_a_bad_or_own_city_destination_is_refused(zhongshan, yibao_pla
     rows = await counts(yibao_platform)
     body = await file(zhongshan, zs_person, "LONG_TERM_RESIDENT", destination, [], on="2026-03-02")
     assert code in codes(body) and "MATERIALS_MISSING" in codes(body)  # every reason at once
+    assert await counts(yibao_platform) == rows
+
+
+async def test_rf1_a_destination_longer_than_a_division_code_is_refused_before_the_service(zhongshan, yibao_platform,
+                                                                                           zs_person):
+    rows = await counts(yibao_platform)
+    result = await zhongshan.client(FILE, {"input": {"idNumber": zs_person, "type": "LONG_TERM_RESIDENT",
+                                                     "destination": "x" * 100_000, "materials": []}},
+                                    token=zhongshan.agency, today="2026-03-02")
+    assert result.error_codes() == ["INPUT_TOO_LONG"]  # issue 10: no longer than its column (6)
+    assert result.errors[0]["extensions"]["field"] == ["input", "destination"]
     assert await counts(yibao_platform) == rows
 
 

@@ -21,15 +21,16 @@ COVERAGE = """query($id: String!) { coverage(idNumber: $id, on: "2026-04-15") { 
 
 # Statements per backend: PostgreSQL's writes add pg_notify for live application events (SC-3).
 # A change that moves a count must update it here, saying why in its commit (the failure lists them).
+# Every write ends with exactly one INSERT INTO audit_log (issue 10's audit log, storage/audit.py): +1.
 EXPECTED = {
     # persons, periods, totalCount, then the loaders: selections, applications, their events and substitutes
     "persons page": {"sqlite": 8, "postgresql": 8},
     "person with selections": {"sqlite": 7, "postgresql": 7},
     "institutions search": {"sqlite": 2, "postgresql": 2},  # the page and totalCount
     "coverage": {"sqlite": 6, "postgresql": 6},  # person, periods, categories, selections, RF-5 filings, candidates
-    "first choice": {"sqlite": 14, "postgresql": 16},  # person (locked), periods, categories, selections, …
-    "change": {"sqlite": 18, "postgresql": 20},  # as the first choice, plus the reviewed requests waiting (SE-3)
-    "submitApplication": {"sqlite": 10, "postgresql": 11},  # GD-14 with 个人承诺书: one substitute row
+    "first choice": {"sqlite": 15, "postgresql": 17},  # person (locked), periods, categories, selections, …
+    "change": {"sqlite": 19, "postgresql": 21},  # as the first choice, plus the reviewed requests waiting (SE-3)
+    "submitApplication": {"sqlite": 11, "postgresql": 12},  # GD-14 with 个人承诺书: one substitute row
 }
 
 

@@ -9,7 +9,7 @@ A policy table may replace the bodies below; callers only ever use these two fun
 from __future__ import annotations
 
 from .. import access, policy
-from ..auth import Actor, Role
+from ..auth import Actor
 from ..domain import Person
 from ..errors import Forbidden
 

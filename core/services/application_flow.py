@@ -89,7 +89,7 @@ class ApplicationFlow:
 
     async def submit(self, call: Call, data: SubmitInput) -> Application:
         access.claim(call.actor, "mutation.submitApplication", data.id_number)
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("submitApplication", data.channel)) as session:
             found = await load_person(session, data.id_number, lock=True)
             if found is not None and not access.in_scope(call.actor, "mutation.submitApplication", found[1].city,
                                                          found[1].id_number):
@@ -150,7 +150,7 @@ class ApplicationFlow:
     async def review(self, call: Call, data: ReviewInput) -> Application:
         """APPROVE, REJECT (with a reason) or RETURN (naming every missing material at once)."""
         access.require(call.actor, "mutation.reviewApplication")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("reviewApplication")) as session:
             row = await session.get(ApplicationRow, data.application_id, with_for_update=True)
             missing = not_found("申请", "application", ("applicationId",))
             if row is None:
@@ -197,7 +197,7 @@ class ApplicationFlow:
         """SE-3: the person (or their proxy, or staff) withdraws an application still open; a
         reviewed selection request behind it is withdrawn with it and no longer counts (ZS-4)."""
         access.require(call.actor, "mutation.withdrawApplication")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("withdrawApplication")) as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
             missing = not_found("申请", "application", ("applicationId",))
             if row is None:
@@ -217,7 +217,7 @@ class ApplicationFlow:
     async def supplement(self, call: Call, application_id: int, materials: tuple[str, ...]) -> Application:
         """After a RETURN: bring the missing materials; the application goes back for review."""
         access.require(call.actor, "mutation.supplementApplication")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("supplementApplication")) as session:
             row = await session.get(ApplicationRow, application_id, with_for_update=True)
             missing = not_found("申请", "application", ("applicationId",))
             if row is None:

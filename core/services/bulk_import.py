@@ -330,7 +330,7 @@ async def import_institutions(db: Database, plugins: PluginHost, call: Call, cit
         raise BadRows("institutions", problems)
     result = ImportResult()
     now = datetime.now(UTC)
-    async with db.write() as session:
+    async with db.write(call.audit("importInstitutions")) as session:
         existing = {r.code: r for r in (await session.scalars(
             select(InstitutionRow).where(InstitutionRow.city == city))).all()}
         before = {code: _snapshot(r) for code, r in existing.items()}
@@ -389,7 +389,7 @@ async def import_agencies(db: Database, plugins: PluginHost, call: Call, city: s
     if problems:
         raise BadRows("agencies", problems)
     result = ImportResult()
-    async with db.write() as session:
+    async with db.write(call.audit("importAgencies")) as session:
         existing = {r.name: r for r in (await session.scalars(select(AgencyRow).where(AgencyRow.city == city))).all()}
         for position, agency in enumerate(items):
             row = existing.get(agency.name)

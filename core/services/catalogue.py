@@ -40,7 +40,7 @@ async def sync_catalogue(db: Database) -> bool:
     """Load the packaged catalogue into storage when it changed since the last start."""
     documents = _packaged_documents()
     digest = hashlib.sha256(json.dumps(documents, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    async with db.write() as session:
+    async with db.write(None) as session:  # start-up, not audited
         await lock_start_up(session)  # a process starting at once waits, then sees this digest
         latest = await session.scalar(select(CatalogueVersionRow.digest)
                                       .order_by(CatalogueVersionRow.loaded_at.desc()).limit(1))
@@ -140,7 +140,7 @@ class ServiceCatalogue:
     async def load_schedule(self, call: Call, schedule: YearSchedule) -> None:
         """SC-2: an operator loads a year's official holiday schedule; it wins over the package."""
         access.require(call.actor, "cli.loadCalendarSchedule")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("loadCalendarSchedule")) as session:
             row = await session.get(CalendarScheduleRow, schedule.year) or CalendarScheduleRow(year=schedule.year)
             row.source = schedule.source
             row.holidays = sorted(d.isoformat() for d in schedule.holidays)

@@ -88,7 +88,7 @@ class Filings:
         access.claim(call.actor, "mutation.fileRemoteTreatment", data.id_number)
         role = call.actor.role
         channel = data.channel or DEFAULT_CHANNEL.get(role, Channel.YUEYIBAO)  # type: ignore[arg-type]
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("fileRemoteTreatment", channel)) as session:
             found = await load_person(session, data.id_number, lock=True)  # serialises one person's filings
             if found is not None and not access.in_scope(call.actor, "mutation.fileRemoteTreatment", found[1].city,
                                                          found[1].id_number):
@@ -227,7 +227,7 @@ class Filings:
     async def cancel(self, call: Call, filing_id: int, reason: str | None = None) -> FilingRecord:
         """RF-2: a long-term filing cannot be cancelled before `lockedUntil`; the refusal names the date."""
         access.require(call.actor, "mutation.cancelRemoteFiling")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("cancelRemoteFiling")) as session:
             row = await self._for_update(session, call, filing_id, "mutation.cancelRemoteFiling")
             filing = (await store.load(session, [row]))[row.id]
             status = filing.status_on(call.today)
@@ -252,7 +252,7 @@ class Filings:
     async def complete_materials(self, call: Call, filing_id: int, materials: tuple[str, ...]) -> FilingRecord:
         """RF-5: a filing by commitment letter completed with the materials: the upgrade dates from today."""
         access.require(call.actor, "mutation.completeRemoteFilingMaterials")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("completeRemoteFilingMaterials")) as session:
             row = await self._for_update(session, call, filing_id, "mutation.completeRemoteFilingMaterials")
             filing = (await store.load(session, [row]))[row.id]
             field = ("filingId",)

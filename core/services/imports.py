@@ -30,7 +30,7 @@ async def import_persons(db: Database, plugins: PluginHost, call: Call, payload:
     access.require(call.actor, "cli.importPersons")
     errors: list[UserError] = []
     people = payload.get("persons", [])
-    async with db.write() as session:
+    async with db.write(call.audit("importPersons")) as session:
         codes = {s["institutionCode"] for p in people for s in p.get("selections", [])}
         institutions = {r.code: r for r in (await session.scalars(
             select(InstitutionRow).where(InstitutionRow.code.in_(codes)))).all()}

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..call import Call
 from ..domain import Agency, Institution, InstitutionFilter, InstitutionLevel, NetworkRef
 from ..errors import BadArgument
 from ..plugins import PluginHost
@@ -103,16 +104,17 @@ class Institutions:
                 *_conditions(city, town, level, category, search, network, include_withdrawn))) or 0
 
     async def import_institutions(self, city: str, items: list[Institution], source: str, *,
-                                  withdraw_missing: date | None = None) -> int:
+                                  withdraw_missing: date | None = None, call: Call | None = None) -> int:
         """Add or update institutions (e.g. stations, or institutions beyond a plugin's shipped list).
 
         With `withdraw_missing` (a day) the items are the complete list of the city's imported
-        institutions: any imported earlier and absent now is withdrawn as of that day."""
+        institutions: any imported earlier and absent now is withdrawn as of that day. With `call` (the
+        operator at `yibao institutions import`) the import is recorded in the audit log."""
         self.plugins.check_city(city)
         wrong = [i.code for i in items if i.city != city]
         if wrong:
             raise BadArgument(f"以下机构不属于{city}：{', '.join(wrong)}", f"institutions not of {city}: {', '.join(wrong)}")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("importInstitutions") if call else None) as session:
             count = await upsert_institutions(session, items, source)
             if withdraw_missing is not None:
                 await withdraw(session, city, [i.code for i in items], withdraw_missing, imported=True)

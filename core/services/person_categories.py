@@ -36,7 +36,7 @@ class PersonCategories:
         access.claim(call.actor, "mutation.recordPersonCategory", data.id_number)
         start = data.valid_from or call.today
         end = data.valid_to or OPEN_END
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("recordPersonCategory")) as session:
             found = await load_person(session, data.id_number, lock=True)
             missing = not_found("参保人", "person", ("idNumber",))
             if found is None:

@@ -187,7 +187,7 @@ class Persons:
             city=data.city, id_number=id_number, scheme=data.scheme, tier=data.tier,
             effective_on=since, today=call.today,
         )))
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("registerPerson")) as session:
             if not errors and await load_person(session, id_number) is not None:
                 errors.append(UserError("PERSON_EXISTS", "该证件号码已登记参保人",
                                         "a person with this ID number is already registered", ("idNumber",)))
@@ -210,7 +210,7 @@ class Persons:
         """ID-3: a new dated scheme period; the one it follows ends the day before."""
         access.claim(call.actor, "mutation.changeScheme", data.id_number)
         effective = data.effective_on or call.today
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("changeScheme")) as session:
             found = await load_person(session, data.id_number, lock=True)
             missing = not_found("参保人", "person", ("idNumber",))
             if found is None:

@@ -90,7 +90,7 @@ async def sync_reference_data(db: Database, plugins: PluginHost, today: date) ->
         if data is None:
             continue
         digest = _digest(data.institutions, data.agencies)
-        async with db.write() as session:
+        async with db.write(None) as session:  # start-up, not audited
             await lock_start_up(session)  # a process starting at once waits, then sees this digest
             version = await session.get(ReferenceVersionRow, city.code)
             if version is not None and version.digest == digest:

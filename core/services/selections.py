@@ -115,7 +115,7 @@ class Selections:
 
     async def select(self, call: Call, data: SelectInput) -> SelectionResult:
         access.claim(call.actor, "mutation.selectInstitution", data.id_number)
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("selectInstitution", data.channel)) as session:
             plan = await self._plan(session, call, data)
             if isinstance(plan, SelectionResult):
                 return plan  # a repeated idempotency key: the first answer
@@ -131,11 +131,11 @@ class Selections:
 
     async def preview(self, call: Call, data: SelectInput) -> SelectionPreview:
         """`select` without writing: the same checks, plan and city hooks, then the transaction is
-        rolled back (a private exception leaves `db.write()`), so even an accidental write is undone.
+        rolled back (a private exception leaves `db.write(…)`: no change and no audit row), so even an accidental write is undone.
         Raises Refused with every reason at once, exactly as `select` would."""
         access.claim(call.actor, "mutation.selectInstitution", data.id_number)
         try:
-            async with self.db.write() as session:
+            async with self.db.write(call.audit("selectInstitution", data.channel)) as session:
                 plan = await self._plan(session, call, data)
                 if isinstance(plan, SelectionResult):  # a repeated idempotency key: the first answer
                     raise _DryRun(SelectionPreview(None, None, None, None, False, plan))
@@ -370,7 +370,7 @@ class Selections:
     async def withdraw(self, call: Call, selection_id: int) -> SelectionResult:
         """ZS-4 reading: a change not yet effective may be withdrawn; the old record runs on."""
         access.require(call.actor, "mutation.withdrawSelection")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("withdrawSelection")) as session:
             row, person = await self._load_for_update(session, call, selection_id, "mutation.withdrawSelection")
             await business_dates.check_selection(session, call, row.id, row.created_on)
             current = await self._result(session, row.id)
@@ -395,7 +395,7 @@ class Selections:
     async def end(self, call: Call, selection_id: int, reason: str) -> SelectionResult:
         """Agency ends a record as of today (e.g. KP-6: an old-scheme selection)."""
         access.require(call.actor, "mutation.endSelection")
-        async with self.db.write() as session:
+        async with self.db.write(call.audit("endSelection")) as session:
             row, person = await self._load_for_update(session, call, selection_id, "mutation.endSelection")
             await business_dates.check_selection(session, call, row.id, row.created_on)
             current = await self._result(session, row.id)

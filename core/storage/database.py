@@ -9,9 +9,12 @@ from typing import TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from . import statements
+from . import audit as audit_log
+from . import statements, unique
+from .audit import AuditedSession, AuditEntry
 from .reader import Reader, Sql, read
 
 T = TypeVar("T")
@@ -82,7 +85,8 @@ class Database:
         they may be stale (schema/dataloaders.py)."""
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(
-            self.engine.execution_options(yibao_write=True), expire_on_commit=False
+            self.engine.execution_options(yibao_write=True), expire_on_commit=False,
+            sync_session_class=AuditedSession,
         )
 
     @asynccontextmanager
@@ -91,13 +95,28 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        async with self._writes() as session:
-            async with session.begin():
-                yield session
-            self.commits += 1
-            for hook in self.commit_hooks:
-                hook(session)
+    async def write(self, audit: AuditEntry | None) -> AsyncIterator[AsyncSession]:
+        """A write transaction. `audit` (from `Call.audit(operation)`) is required of every write a
+        request makes: its changes are recorded in the audit log by one INSERT just before COMMIT,
+        in the same transaction (storage/audit.py). `None` only for the platform's own loading of
+        packaged reference data and catalogue at start-up (and imports made without a caller, as
+        tests and the plugin kit do), which no request asked for."""
+        try:
+            async with self._writes() as session:
+                async with session.begin():
+                    if audit is not None:
+                        audit_log.start(session.sync_session)
+                    yield session
+                    if audit is not None:
+                        await audit_log.record(session, audit)
+                self.commits += 1
+                for hook in self.commit_hooks:
+                    hook(session)
+        except IntegrityError as exc:  # a race the service's own check could not see (storage/unique.py)
+            refused = unique.refusal(exc)
+            if refused is None:
+                raise
+            raise refused from None
 
     async def run_read(self, work: Callable[[Reader], Awaitable[T]]) -> T:
         """Run `work(reader)` on one connection without ORM or transaction (see storage/reader.py);

@@ -366,3 +366,24 @@ class RevokedSubjectRow(Base):
     revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditLogRow(Base):
+    """审计日志: one row per committed write (who, for whom, through which channel, what changed).
+
+    Append-only: written only by storage/audit.py's INSERT; triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    correlation_id: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    actor_city: Mapped[str | None] = mapped_column(String(40))
+    acting_for: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    records: Mapped[str] = mapped_column(Text)
+    """Space-delimited `table:id` keys of the changed rows and the rows they reference."""
+    changes: Mapped[list[dict]] = mapped_column(JSON)
+    """[{table, id, action: INSERT|UPDATE|DELETE, before, after}] with column values as JSON."""

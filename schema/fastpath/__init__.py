@@ -19,7 +19,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from ..build import schema as _strawberry_schema
-from ..string_inputs import carries_nul
+from ..string_inputs import validate as validate_inputs
 from .plan import NotCovered, Plan, compile_plan
 
 NOT_COVERED: Any = object()
@@ -63,10 +63,14 @@ async def execute(document: DocumentNode, variables: dict | None, operation_name
     `schema` is the served graphql-core schema (default: the installed plugins' schema)."""
     gql = schema or _strawberry_schema._schema
     plan = plan_for(document, operation_name, gql)
-    # a NUL in a variable: strawberry answers it, coded (string_inputs.py); a literal NUL fails
-    # the read, which falls back below just the same
-    if plan is None or carries_nul(None, variables):
+    if plan is None:
         return NOT_COVERED
+    # issue 10's input layer: a refused string or JSON input is strawberry's to answer, coded
+    # (string_inputs.py); accepted ones are read NFC-normalised, as strawberry would read them
+    checked = validate_inputs(gql, document, variables, operation_name)
+    if checked.problems or checked.document is not document:  # a literal to normalise: strawberry's
+        return NOT_COVERED
+    variables = checked.variables
     try:
         if plan.constant_args is not None:  # no variables: arguments coerced once, at the first request
             args = plan.constant_args
