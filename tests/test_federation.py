@@ -344,7 +344,7 @@ async def test_registration_writes_the_hash_and_a_miss_fills_rows_other_writers_
     await zs.register(registered, "EMPLOYEE", on=ON)
     await zs.register(imported, "EMPLOYEE", on=ON)
     db = federated.platform.db
-    async with db.write() as session:  # as an import or a row older than the column leaves it
+    async with db.write(None) as session:  # as an import or a row older than the column leaves it
         await session.execute(update(PersonRow).where(PersonRow.id_number == imported).values(id_hash=None))
     async with db.read() as session:
         stored = dict((await session.execute(select(PersonRow.id_number, PersonRow.id_hash))).all())

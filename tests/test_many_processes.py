@@ -320,7 +320,7 @@ async def test_a_schedule_reloaded_by_a_host_whose_clock_is_behind_is_seen(yibao
     assert not (await yibao_platform.catalogue.calendar()).is_working_day(date(2027, 1, 1))
     assert (await yibao_platform.catalogue.calendar()).is_working_day(date(2027, 1, 4))
 
-    async with yibao_platform.db.write() as session:  # the other host's `yibao calendar load`
+    async with yibao_platform.db.write(None) as session:  # the other host's `yibao calendar load`
         newest = await session.scalar(select(func.max(tables.CalendarScheduleRow.loaded_at)))
         behind = (newest.replace(tzinfo=UTC) if newest.tzinfo is None else newest) - timedelta(minutes=5)
         assert behind < datetime.now(UTC)
