@@ -206,11 +206,9 @@ async def test_statements_per_workload_are_constant_in_page_size(pair, yibao_pla
     assert r.errors is None and c.count == 1
     with StatementCounter() as c:
         r = await pair.client(COVERAGE, {"id": pair.ids["changed"]}, token=token, today=TODAY)
-    # the person with periods, categories and selections, the person's active filings (RF-5 may
-    # take home coverage away), the candidates: issue 9 asks for 2. The one-statement person read
-    # (reads.person_record) lacks categories and institution networks, which SZ-3/SZ-4 read, so
-    # coverage uses the full load until it has them: an open part of issue 9.
-    assert r.errors is None and r.data["coverage"] and c.count <= 6
+    # the person with periods, categories, selections with institutions (networks: SZ-3) and the
+    # remote filings (RF-5 may take home coverage away) in one statement; the candidates in another
+    assert r.errors is None and r.data["coverage"] and c.count == 2, c.text()
 
 
 @pytest.mark.yibao_backends("postgresql")

@@ -36,7 +36,7 @@ from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
-from . import filing_store, mapping
+from . import filing_store, mapping, person_load
 from . import selection_requests as reviewed
 from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
@@ -472,15 +472,20 @@ class Selections:
                                  on: date | None) -> tuple[list[Institution], list[UserError]]:
         """Coverage, and why it is empty when a rule takes it away (RF-5: a filing by commitment letter)."""
         day = on or call.today
-        record = await self.persons.get(call, id_number)  # with categories and institution networks
-        if record is None:
+        access.check_person_claim(call.actor, id_number)
+        # Issue 9: the person with periods, categories, selections (institution networks included)
+        # and, for general outpatient, the remote filings (RF-5) in one statement; the candidates
+        # in a second.
+        want = person_load.Want(filings=kind is SelectionKind.GENERAL_OUTPATIENT)
+        loaded = await self.db.run_read(lambda reader: person_load.load(reader, ids.normalize(id_number), want))
+        person = loaded.person
+        if person is None:
             raise Refused([not_found("参保人", "person", ("idNumber",))])
-        person = record.person
-        async with self.db.read() as session:
-            restrictions = await filing_store.home_restrictions(session, self.plugins, person.id, kind, day)
+        access.check_person_access(call.actor, person.city, person.id_number)
+        restrictions = filing_store.restrictions_of(self.plugins, loaded.filings, kind, day)
         if restrictions:
             return [], restrictions
-        effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
+        effective = [s for s in loaded.selections if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
         # The hook is asked even without a selection: a city may cover a person who need not
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)
