@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from sqlalchemy import text
+from typing import Any
+
+from sqlalchemy import Text, cast, func, literal_column, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +38,22 @@ class ApplicationEventBus:
         else:
             payload = json.dumps({"application": application_id, "event": event_id})
             await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+
+    def notify_on_insert(self, application_id: Any, event_id: Any) -> tuple:
+        """For the RETURNING of an INSERT of events: on PostgreSQL an expression that notifies the
+        followers of each inserted event (delivered on commit, like `record`), so a batch of events
+        and their notifications are one statement; nothing on SQLite (see `inserted`)."""
+        if self.db.sqlite:
+            return ()
+        payload = func.json_build_object(literal_column("'application'"), application_id,
+                                         literal_column("'event'"), event_id)
+        return (func.pg_notify(CHANNEL, cast(payload, Text)),)
+
+    def inserted(self, session: AsyncSession, pairs: list[tuple[int, int]]) -> None:
+        """After an INSERT that used `notify_on_insert`: (application id, event id) of each event;
+        SQLite hands them to local followers after the commit."""
+        if self.db.sqlite:
+            session.info.setdefault(PENDING, []).extend(pairs)
 
     def _after_commit(self, session: AsyncSession) -> None:
         for application_id, event_id in session.info.pop(PENDING, ()):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access
@@ -140,6 +140,26 @@ async def add_event(
     session.add(event)
     await session.flush()
     await events.record(session, row.id, event.id)
+
+
+async def insert_events(
+    events: ApplicationEventBus, session: AsyncSession, call: Call, application_id: int,
+    items: list[tuple[ApplicationStatus, Channel | None]],
+) -> tuple[ApplicationEvent, ...]:
+    """Events of one application with distinct statuses in ONE statement (on PostgreSQL the same
+    statement notifies live followers, delivered on commit: SC-3); the application row's own status
+    is the caller's to set. Returns the events as stored."""
+    table = ApplicationEventRow.__table__
+    values = [dict(application_id=application_id, status=status.value, at=datetime.now(UTC), business_date=call.today,
+                   actor=call.actor.label, channel=channel.value if channel else None, reason=None,
+                   missing_materials=[], decision=None) for status, channel in items]
+    stmt = insert(table).values(values).returning(
+        table.c.id, table.c.status, *events.notify_on_insert(table.c.application_id, table.c.id))
+    ids = {row[1]: row[0] for row in (await session.execute(stmt)).all()}
+    events.inserted(session, [(application_id, ids[v["status"]]) for v in values])
+    return tuple(ApplicationEvent(id=ids[v["status"]], application_id=application_id, status=status, at=v["at"],
+                                  business_date=call.today, actor=call.actor.label, channel=channel, reason=None)
+                 for v, (status, channel) in zip(values, items))
 
 
 def _event(e: ApplicationEventRow) -> ApplicationEvent:

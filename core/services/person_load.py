@@ -41,6 +41,9 @@ from ..domain import (
 from ..filings.domain import Filing
 from ..storage.reader import Reader, Sql
 
+LOCK = Sql("SELECT 1", pg="SELECT id FROM persons WHERE id_number = :id_number FOR UPDATE")
+"""PostgreSQL: the person's row locked for the write transaction (serialises requests about one person)."""
+
 _INSTITUTION = ("{p}.id", "{p}.code", "{p}.name", "{p}.city", "{p}.division_code", "{p}.town", "{p}.level",
                 "{p}.category", "{p}.withdrawn_on", "@{p}.tags", "@{p}.specialties", "@{p}.services",
                 "@{p}.networks")
