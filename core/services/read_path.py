@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import access
-from ..domain import Institution, InstitutionFilter, InstitutionLevel
+from ..domain import Institution, InstitutionFilter, InstitutionLevel, NetworkRef
 from ..pagination import Page, after_id, build_page, page_request
 from . import reads
 from .institutions import CJK
@@ -58,12 +58,14 @@ async def person_record(db: Database, call: Call, id_number: str, *, selections:
 
 
 def institution_query(city: str, town: str | None, level: InstitutionLevel | str | None, category: str | None,
-                      search: str | None, include_withdrawn: bool = False) -> reads.InstitutionQuery:
+                      search: str | None, include_withdrawn: bool = False,
+                      network: NetworkRef | None = None) -> reads.InstitutionQuery:
     term = re.sub(r"[\s']+", "", search or "").lower()
     return reads.InstitutionQuery(city=city, town=town or None,
                                   level=InstitutionLevel(level).value if level else None,
                                   category=category or None, term=term or None, cjk=bool(CJK.search(term)),
-                                  include_withdrawn=bool(include_withdrawn))
+                                  include_withdrawn=bool(include_withdrawn),
+                                  network=(network.kind.value, network.id) if network is not None else None)
 
 
 async def institutions_page(db: Database, plugins: PluginHost, q: reads.InstitutionQuery, first: int | None, after: str | None, *,

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import orjson
 
-from ..domain import Channel, Institution, InstitutionLevel, Person, Scheme, SchemePeriod, Selection, SelectionKind
+from ..domain import Channel, Institution, InstitutionLevel, NetworkKind, NetworkMembership, Person, Scheme, SchemePeriod, Selection, SelectionKind
 from ..storage.reader import Reader, Sql
 
 _PERSON = "p.id, p.id_number, p.document_type, p.name, p.city, p.insured_since"
@@ -22,7 +22,7 @@ _PERIOD = "sp.id, sp.scheme, sp.tier, sp.valid_from, sp.valid_to"
 _SELECTION = ("s.id, s.kind, s.slot, s.effective_from, s.effective_to, s.scheme, s.channel, s.created_on, "
               "s.replaces_id, s.withdrawn_at, s.end_reason, s.application_id")
 INSTITUTION_COLUMNS = "i.id, i.code, i.name, i.city, i.division_code, i.town, i.level, i.category, i.withdrawn_on"
-INSTITUTION_LISTS = ", i.tags, i.specialties, i.services"
+INSTITUTION_LISTS = ", i.tags, i.specialties, i.services, i.networks"
 _N_PERSON, _N_PERIOD, _N_SELECTION = 6, 5, 12
 _N_INSTITUTION = 9
 
@@ -53,6 +53,7 @@ _KIND = SelectionKind._value2member_map_  # value -> member without Enum.__call_
 _SCHEME = Scheme._value2member_map_
 _CHANNEL = Channel._value2member_map_
 _LEVEL = InstitutionLevel._value2member_map_
+_NETWORK = NetworkKind._value2member_map_
 
 
 def _date(value: Any) -> date | None:
@@ -85,19 +86,22 @@ class InstitutionView:
     services: tuple[SelectionKind, ...]
     id: int | None
     withdrawn_on: date | None
+    networks: tuple[NetworkMembership, ...]
 
 
 def institution_from(row: Sequence[Any], at: int, lists: bool, light: bool = False) -> Institution:
     """An Institution (or with `light` an InstitutionView) from the INSTITUTION_COLUMNS (and
-    INSTITUTION_LISTS) starting at `at`."""
+    INSTITUTION_LISTS: tags, specialties, services, networks) starting at `at`."""
     if lists:
         tags, specialties = tuple(_json(row[at + 9])), tuple(_json(row[at + 10]))
         services = tuple(_KIND[s] for s in _json(row[at + 11]))
+        networks = tuple(NetworkMembership(_NETWORK[n["kind"]], n["id"], n.get("name") or "")
+                         for n in _json(row[at + 12]))
     else:
-        tags, specialties, services = (), (), ()
+        tags, specialties, services, networks = (), (), (), ()
     return (InstitutionView if light else Institution)(  # type: ignore[return-value]
         row[at + 1], row[at + 2], row[at + 3], _LEVEL[row[at + 6]], row[at + 7], row[at + 4] or "", row[at + 5],
-        tags, specialties, services, row[at], _date(row[at + 8]))
+        tags, specialties, services, row[at], _date(row[at + 8]), networks)
 
 
 @dataclass(slots=True)
@@ -240,8 +244,8 @@ _SEARCH: dict[tuple, Sql] = {}
 
 
 def _search_sql(town: bool, level: bool, category: bool, term: str | None, after: bool, lists: bool,
-                withdrawn: bool) -> Sql:
-    key = (town, level, category, term, after, lists, withdrawn)
+                withdrawn: bool, network: bool = False) -> Sql:
+    key = (town, level, category, term, after, lists, withdrawn, network)
     found = _SEARCH.get(key)
     if found is None:
         where = ["i.city = :city"]
@@ -253,6 +257,9 @@ def _search_sql(town: bool, level: bool, category: bool, term: str | None, after
             where.append("i.level = :level")
         if category:
             where.append("i.category = :category")
+        if network:  # as services/institutions.py's network filter: a membership row of that network
+            where.append("i.id IN (SELECT n.institution_id FROM institution_networks n "
+                         "WHERE n.kind = :network_kind AND n.network_id = :network_id)")
         if term == "cjk":
             where.append("i.name LIKE :term ESCAPE '\\'")
         elif term == "latin":
@@ -263,7 +270,7 @@ def _search_sql(town: bool, level: bool, category: bool, term: str | None, after
         cols = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
         found = _SEARCH[key] = Sql(f"SELECT {cols} FROM institutions i WHERE {' AND '.join(where)} "
                                    "ORDER BY i.code LIMIT :limit")
-        _SEARCH[("count",) + key[:4] + (withdrawn,)] = Sql(
+        _SEARCH[("count",) + key[:4] + (withdrawn, network)] = Sql(
             f"SELECT count(*) FROM institutions i WHERE {' AND '.join(w for w in where if 'after' not in w)}")
     return found
 
@@ -278,6 +285,8 @@ class InstitutionQuery:
     """The normalised search term ('' or None: no search)."""
     cjk: bool = False
     include_withdrawn: bool = False
+    network: tuple[str, str] | None = None
+    """(kind, id) of a network the institutions belong to."""
 
 
 async def institution_page(reader: Reader, q: InstitutionQuery, after: str | None, limit: int, *,
@@ -285,9 +294,11 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     """Institutions ordered by code after `after`, `limit` of them (and the total when asked)."""
     term = ("cjk" if q.cjk else "latin") if q.term else None
     sql = _search_sql(bool(q.town), bool(q.level), bool(q.category), term, after is not None, lists,
-                      q.include_withdrawn)
+                      q.include_withdrawn, q.network is not None)
     params: dict[str, Any] = {"city": q.city, "town": q.town, "level": q.level, "category": q.category,
                               "after": after, "limit": limit}
+    if q.network is not None:
+        params["network_kind"], params["network_id"] = q.network
     if q.term:
         params["term"] = "%" + q.term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = await reader.fetch(sql, params)
@@ -295,7 +306,7 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     count = None
     if total:
         count = (await reader.fetch(_SEARCH[("count", bool(q.town), bool(q.level), bool(q.category), term,
-                                             q.include_withdrawn)],
+                                             q.include_withdrawn, q.network is not None)],
                                     params))[0][0]
     return found, count
 
