@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from typing import Any
-
-from sqlalchemy import Text, cast, func, literal_column, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,21 +37,19 @@ class ApplicationEventBus:
             payload = json.dumps({"application": application_id, "event": event_id})
             await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
-    def notify_on_insert(self, application_id: Any, event_id: Any) -> tuple:
-        """For the RETURNING of an INSERT of events: on PostgreSQL an expression that notifies the
-        followers of each inserted event (delivered on commit, like `record`), so a batch of events
-        and their notifications are one statement; nothing on SQLite (see `inserted`)."""
-        if self.db.sqlite:
-            return ()
-        payload = func.json_build_object(literal_column("'application'"), application_id,
-                                         literal_column("'event'"), event_id)
-        return (func.pg_notify(CHANNEL, cast(payload, Text)),)
+    @staticmethod
+    def notify_returning(application_id: str, event_id: str) -> str:
+        """PostgreSQL only: a RETURNING item (with its leading comma) for an INSERT of events that
+        notifies the followers of each inserted event, delivered on commit like `record`: a batch of
+        events and their notifications are one statement. SQLite: see `inserted`."""
+        return (f", pg_notify('{CHANNEL}', json_build_object('application', {application_id}, "
+                f"'event', {event_id})::text)")
 
-    def inserted(self, session: AsyncSession, pairs: list[tuple[int, int]]) -> None:
-        """After an INSERT that used `notify_on_insert`: (application id, event id) of each event;
-        SQLite hands them to local followers after the commit."""
+    def inserted(self, info: dict, pairs: list[tuple[int, int]]) -> None:
+        """After an INSERT of events (the write session's `info`): (application id, event id) of
+        each; SQLite hands them to local followers after the commit (PostgreSQL notified already)."""
         if self.db.sqlite:
-            session.info.setdefault(PENDING, []).extend(pairs)
+            info.setdefault(PENDING, []).extend(pairs)
 
     def _after_commit(self, session: AsyncSession) -> None:
         for application_id, event_id in session.info.pop(PENDING, ()):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access
@@ -20,6 +20,7 @@ from ..errors import BadArgument
 from ..events import ApplicationEventBus
 from ..pagination import Page, after_id, build_page, page_request
 from ..storage.database import Database
+from ..storage.reader import Reader, Sql
 from ..storage.tables import (
     ApplicationEventRow,
     ApplicationRow,
@@ -142,24 +143,41 @@ async def add_event(
     await events.record(session, row.id, event.id)
 
 
+_EVENT_COLUMNS = ("application_id", "status", "at", "business_date", "actor", "channel", "reason", "missing_materials",
+                  "decision")
+_EVENT_INSERTS: dict[int, Sql] = {}
+
+
+def _events_sql(events: ApplicationEventBus, n: int) -> Sql:
+    found = _EVENT_INSERTS.get(n)
+    if found is None:
+        rows = ", ".join("(" + ", ".join(f":{c}_{i}" for c in _EVENT_COLUMNS) + ")" for i in range(n))
+        text = f"INSERT INTO application_events ({', '.join(_EVENT_COLUMNS)}) VALUES {rows} RETURNING id, status"
+        found = _EVENT_INSERTS[n] = Sql(text, pg=text + events.notify_returning("application_id", "id"))
+    return found
+
+
 async def insert_events(
-    events: ApplicationEventBus, session: AsyncSession, call: Call, application_id: int,
+    events: ApplicationEventBus, reader: Reader, call: Call, application_id: int,
     items: list[tuple[ApplicationStatus, Channel | None]],
 ) -> tuple[ApplicationEvent, ...]:
     """Events of one application with distinct statuses in ONE statement (on PostgreSQL the same
     statement notifies live followers, delivered on commit: SC-3); the application row's own status
     is the caller's to set. Returns the events as stored."""
-    table = ApplicationEventRow.__table__
-    values = [dict(application_id=application_id, status=status.value, at=datetime.now(UTC), business_date=call.today,
-                   actor=call.actor.label, channel=channel.value if channel else None, reason=None,
-                   missing_materials=[], decision=None) for status, channel in items]
-    stmt = insert(table).values(values).returning(
-        table.c.id, table.c.status, *events.notify_on_insert(table.c.application_id, table.c.id))
-    ids = {row[1]: row[0] for row in (await session.execute(stmt)).all()}
-    events.inserted(session, [(application_id, ids[v["status"]]) for v in values])
-    return tuple(ApplicationEvent(id=ids[v["status"]], application_id=application_id, status=status, at=v["at"],
+    params: dict[str, object] = {}
+    made = []
+    for i, (status, channel) in enumerate(items):
+        at = datetime.now(UTC)
+        made.append((status, channel, at))
+        params.update({f"application_id_{i}": application_id, f"status_{i}": status.value, f"at_{i}": at,
+                       f"business_date_{i}": call.today, f"actor_{i}": call.actor.label,
+                       f"channel_{i}": channel.value if channel else None, f"reason_{i}": None,
+                       f"missing_materials_{i}": "[]", f"decision_{i}": None})
+    ids = {row[1]: row[0] for row in await reader.fetch(_events_sql(events, len(items)), params)}
+    events.inserted(reader.session_info, [(application_id, ids[status.value]) for status, _, _ in made])
+    return tuple(ApplicationEvent(id=ids[status.value], application_id=application_id, status=status, at=at,
                                   business_date=call.today, actor=call.actor.label, channel=channel, reason=None)
-                 for v, (status, channel) in zip(values, items))
+                 for status, channel, at in made)
 
 
 def _event(e: ApplicationEventRow) -> ApplicationEvent:

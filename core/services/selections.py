@@ -7,11 +7,12 @@ only stores what the hooks answered, in one transaction, or nothing at all.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import access, ids
@@ -35,7 +36,7 @@ from ..periods import day_before
 from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
-from ..storage.reader import Reader
+from ..storage.reader import Reader, Sql
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
 from . import filing_store, mapping, person_load
 from . import selection_requests as reviewed
@@ -52,6 +53,25 @@ from .applications import (
 from .catalogue import ServiceCatalogue
 from .institutions import Institutions
 from .persons import Persons, load_person, selections_of
+
+def _insert(table: str, columns: str, returning: str = "") -> Sql:
+    names = [c.strip() for c in columns.split(",")]
+    return Sql(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+               + (f" RETURNING {returning}" if returning else ""))
+
+
+_APPLICATION_INSERT = _insert(
+    "applications", "person_id, city, item_code, channel, status, submitted_on, due_date, due_note, calendar_fallback, "
+    "details, materials, facts, idempotency_key, time_limit_case, proxy_id_number, created_at, created_by", "id")
+_SELECTION_INSERT = _insert(
+    "selections", "person_id, kind, slot, institution_id, scheme, effective_from, effective_to, channel, created_on, "
+    "created_at, created_by, replaces_id, application_id, idempotency_key, replaced_effective_to", "id")
+_SELECTION_EVENT_COLUMNS = ("selection_id", "event", "at", "business_date", "actor", "channel", "detail")
+_SELECTION_EVENTS_INSERT = {
+    n: Sql(f"INSERT INTO selection_events ({', '.join(_SELECTION_EVENT_COLUMNS)}) VALUES "
+           + ", ".join("(" + ", ".join(f":{c}_{i}" for c in _SELECTION_EVENT_COLUMNS) + ")" for i in range(n)))
+    for n in (1, 2)}
+_SELECTION_END = Sql("UPDATE selections SET effective_to = :ends WHERE id = :id")
 
 SELECT_ROLES = {Role.PERSON, Role.PROXY, Role.INSTITUTION, Role.AGENCY, Role.ADMIN}
 END_ROLES = {Role.AGENCY}
@@ -103,6 +123,8 @@ class _Plan:
     slot: Slot | None
     request: SelectionRequest
     hooks: CityHookCalls
+    reader: Reader | None = None
+    """The write transaction's statements (the one that loaded the plan)."""
 
 
 class Selections:
@@ -232,7 +254,7 @@ class Selections:
             errors = apply_overrides(errors, flatten(hooks.yibao_refusal_overrides(request=request)))
         if errors:
             raise Refused(_unique(errors))
-        return _Plan(person, inst, request.slot, request, hooks)
+        return _Plan(person, inst, request.slot, request, hooks, reader)
 
     @classmethod
     def _as_of_effect(cls, hooks: Any, request: SelectionRequest) -> SelectionRequest:
@@ -278,27 +300,27 @@ class Selections:
         application as it ends (APPROVED: no SUBMITTED row updated later), its SUBMITTED and APPROVED
         events in one (with their notifications on PostgreSQL, SC-3), the selection, its events
         (CREATED, and END_SCHEDULED for the record it replaces) in one, the replaced record's end
-        date. The answer is built from what was written; nothing is read back."""
-        now = datetime.now(UTC)
+        date. Sent as written SQL on the transaction's connection (no statement compiled per
+        request); the answer is built from what was written, nothing is read back."""
         request = plan.request
         replaces = request.replaces
+        reader = plan.reader or await Reader.of_session(session, self.db.sqlite)
         proxy = acts_as_proxy(call.actor.role, data.proxy)
         details = SelectionRequestDetails(
             id_number=plan.person.id_number, kind=data.kind, institution_code=plan.institution.code,
             replaces_selection_id=data.replaces_selection_id, replaces=replaces.id if replaces else None,
             idempotency_key=data.idempotency_key)
         materials = proxy_materials(data.proxy)
-        apps = ApplicationRow.__table__
-        app_id = (await session.execute(insert(apps).returning(apps.c.id), dict(
+        app_id = (await reader.fetch(_APPLICATION_INSERT, dict(
             person_id=plan.person.id, city=plan.person.city, item_code=SELECTION_ITEMS[data.kind],
             channel=data.channel.value, status=ApplicationStatus.APPROVED.value, submitted_on=call.today,
-            due_date=call.today, due_note=None, calendar_fallback=False, details=details.to_json(),
-            materials=materials, facts=["proxy"] if proxy else [], idempotency_key=None, time_limit_case=None,
-            proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
-            created_at=now, created_by=call.actor.label))).scalar_one()
-        events = await insert_events(self.events, session, call, app_id, [
+            due_date=call.today, due_note=None, calendar_fallback=False, details=json.dumps(details.to_json()),
+            materials=json.dumps(materials), facts=json.dumps(["proxy"] if proxy else []), idempotency_key=None,
+            time_limit_case=None, proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
+            created_at=datetime.now(UTC), created_by=call.actor.label)))[0][0]
+        events = await insert_events(self.events, reader, call, app_id, [
             (ApplicationStatus.SUBMITTED, data.channel), (ApplicationStatus.APPROVED, request.channel)])
-        selection = await self._store(session, call, plan, app_id, data.idempotency_key)
+        selection = await self._store(reader, call, plan, app_id, data.idempotency_key)
         app = Application(
             id=app_id, person_id=plan.person.id, city=plan.person.city, item_code=SELECTION_ITEMS[data.kind],
             channel=data.channel, status=ApplicationStatus.APPROVED, submitted_on=call.today, due_date=call.today,
@@ -306,49 +328,49 @@ class Selections:
             by_proxy=data.proxy is not None or proxy)
         return SelectionResult(selection, app)
 
-    async def _store(self, session: AsyncSession, call: Call, plan: _Plan, app_id: int,
+    async def _store(self, reader: Reader, call: Call, plan: _Plan, app_id: int,
                      idempotency_key: str | None) -> Selection:
         """The decided selection, its events, and the end of the record it replaces (three
-        statements at most, SQLAlchemy Core: no unit of work). For a reviewed request
-        `plan.request.today` is the day applied (the record's `created_on`, SE-3)."""
+        statements at most). For a reviewed request `plan.request.today` is the day applied (the
+        record's `created_on`, SE-3)."""
         request = plan.request
         replaces = request.replaces
         starts = request.effective_on
-        table = SelectionRow.__table__
         selection = Selection(
             id=0, person_id=plan.person.id, kind=request.kind,
             slot=plan.slot.key if plan.slot else request.kind.value, institution=plan.institution,
             effective_from=starts, effective_to=OPEN_END, scheme=request.scheme, channel=request.channel,
             created_on=request.today, replaces_id=replaces.id if replaces else None, application_id=app_id)
-        new_id = (await session.execute(insert(table).returning(table.c.id), dict(
+        new_id = (await reader.fetch(_SELECTION_INSERT, dict(
             person_id=selection.person_id, kind=selection.kind.value, slot=selection.slot,
             institution_id=plan.institution.id, scheme=selection.scheme.value if selection.scheme else None,
             effective_from=starts, effective_to=OPEN_END, channel=selection.channel.value, created_on=request.today,
             created_at=datetime.now(UTC), created_by=call.actor.label, replaces_id=selection.replaces_id,
-            application_id=app_id, idempotency_key=idempotency_key, withdrawn_at=None, end_reason=None,
+            application_id=app_id, idempotency_key=idempotency_key,
             # typed: the replaced record's end date before this change, restored if it is withdrawn
-            replaced_effective_to=replaces.effective_to if replaces else None))).scalar_one()
-        events = [self._event_values(call, new_id, "CREATED", request.channel, {"effectiveFrom": starts.isoformat()})]
+            replaced_effective_to=replaces.effective_to if replaces else None)))[0][0]
+        events = [(new_id, "CREATED", {"effectiveFrom": starts.isoformat()})]
         if replaces is not None:
             ends = day_before(starts)
-            events.append(self._event_values(call, replaces.id, "END_SCHEDULED", request.channel, {
+            events.append((replaces.id, "END_SCHEDULED", {
                 "effectiveTo": ends.isoformat(), "previousEffectiveTo": replaces.effective_to.isoformat(),
                 "replacedBy": new_id}))
-        await session.execute(insert(SelectionEventRow.__table__).values(events))
+        params: dict[str, Any] = {}
+        for i, (selection_id, event, detail) in enumerate(events):
+            params.update({f"selection_id_{i}": selection_id, f"event_{i}": event, f"at_{i}": datetime.now(UTC),
+                           f"business_date_{i}": call.today, f"actor_{i}": call.actor.label,
+                           f"channel_{i}": request.channel.value, f"detail_{i}": json.dumps(detail)})
+        await reader.fetch(_SELECTION_EVENTS_INSERT[len(events)], params)
         if replaces is not None:
-            await session.execute(update(table).where(table.c.id == replaces.id).values(effective_to=ends))
+            await reader.fetch(_SELECTION_END, {"id": replaces.id, "ends": ends})
         return replace(selection, id=new_id)
-
-    @staticmethod
-    def _event_values(call: Call, selection_id: int, event: str, channel: Channel | None, detail: dict) -> dict:
-        return dict(selection_id=selection_id, event=event, at=datetime.now(UTC), business_date=call.today,
-                    actor=call.actor.label, channel=channel.value if channel else None, detail=detail)
 
     async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
                      reviewed: bool = False, idempotency_key: str | None = None) -> SelectionResult:
         """Store a reviewed request on approval. `plan.request.today` is the day applied (the
         record's `created_on`, SE-3) and `call.today` the approval day of the events."""
-        selection = await self._store(session, call, plan, app.id, None if reviewed else idempotency_key)
+        reader = plan.reader or await Reader.of_session(session, self.db.sqlite)
+        selection = await self._store(reader, call, plan, app.id, None if reviewed else idempotency_key)
         await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
                         None if reviewed else plan.request.channel,
                         decision=ReviewDecision.APPROVE if reviewed else None)
