@@ -14,7 +14,19 @@ from typing import Any, Sequence
 
 import orjson
 
-from ..domain import Channel, Institution, InstitutionLevel, NetworkKind, NetworkMembership, Person, Scheme, SchemePeriod, Selection, SelectionKind
+from ..domain import (
+    Channel,
+    Institution,
+    InstitutionFilter,
+    InstitutionLevel,
+    NetworkKind,
+    NetworkMembership,
+    Person,
+    Scheme,
+    SchemePeriod,
+    Selection,
+    SelectionKind,
+)
 from ..storage.reader import Reader, Sql
 
 _PERSON = "p.id, p.id_number, p.document_type, p.name, p.city, p.insured_since"
@@ -311,6 +323,70 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     return found, count
 
 
-_MATCHING: dict[tuple[int, ...], Sql] = {}
+# -- coverage candidates ------------------------------------------------------------------------
+
+_MATCHING: dict[tuple, Sql] = {}
+_MAX_MATCHING = 256
+
+
+def _matching_sql(filters: Sequence[InstitutionFilter]) -> tuple[Sql, list[Any]] | None:
+    """One statement for the union of the filters' SQL-testable parts (a superset of what they
+    match: codes, or the AND of city, towns, categories, levels and networks; tags are decided by
+    `InstitutionFilter.matches`), its text cached by the filters' shape; None when nothing can match."""
+    params: list[Any] = []
+    shape: list[tuple] = []
+    clauses: list[str] = []
+
+    def bind(value: Any) -> str:
+        params.append(value)
+        return f":p{len(params) - 1}"
+
+    def among(column: str, values: Sequence[Any]) -> str:
+        return f"{column} IN ({', '.join(bind(v) for v in values)})"
+
+    for f in filters:
+        ors = []
+        if f.codes:
+            ors.append(among("i.code", f.codes))
+        if f.restricts:
+            axes = [f"i.city = {bind(f.city)}"]
+            if f.towns:
+                axes.append(among("i.town", f.towns))
+            if f.categories:
+                axes.append(among("i.category", f.categories))
+            if f.levels:
+                axes.append(among("i.level", [lv.value for lv in f.levels]))
+            if f.networks:  # as services/institutions.py: a membership row of any of the networks
+                member = " OR ".join(f"(n.kind = {bind(r.kind.value)} AND n.network_id = {bind(r.id)})"
+                                     for r in f.networks)
+                axes.append(f"i.id IN (SELECT n.institution_id FROM institution_networks n WHERE {member})")
+            ors.append("(" + " AND ".join(axes) + ")")
+        if not ors:
+            continue
+        shape.append((len(f.codes), f.restricts, len(f.towns), len(f.categories), len(f.levels), len(f.networks)))
+        clauses.append(f"(i.city = {bind(f.city)} AND ({' OR '.join(ors)}))")
+    if not clauses:
+        return None
+    key = tuple(shape)
+    sql = _MATCHING.get(key)
+    if sql is None:
+        if len(_MATCHING) >= _MAX_MATCHING:
+            _MATCHING.clear()
+        sql = _MATCHING[key] = Sql(f"SELECT {INSTITUTION_COLUMNS}{INSTITUTION_LISTS} FROM institutions i "
+                                   f"WHERE {' OR '.join(clauses)} ORDER BY i.code")
+    return sql, params
+
+
+async def matching_institutions(reader: Reader, filters: Sequence[InstitutionFilter]) -> list[Institution]:
+    """Coverage filters (a city's coverage hook) resolved into institutions in one statement;
+    `InstitutionFilter.matches` decides exactly, so the query and the documented combination of
+    axes can never disagree."""
+    found = _matching_sql(filters)
+    if found is None:
+        return []
+    sql, values = found
+    rows = await reader.fetch(sql, {f"p{n}": v for n, v in enumerate(values)})
+    institutions = [institution_from(r, 0, True) for r in rows]
+    return [i for i in institutions if any(f.matches(i) for f in filters)]
 
 
