@@ -43,20 +43,6 @@ async def persons_page(db: Database, plugins: PluginHost, call: Call, city: str,
     return build_page(records, request, PERSON_CURSOR, lambda rec: rec.person.id, count)
 
 
-async def person_record(db: Database, call: Call, id_number: str, *, selections: bool = True) -> PersonRecord | None:
-    """One person as `call` may see them (ID-2), with selections; one statement."""
-    from .. import ids
-
-    access.check_person_claim(call.actor, id_number)
-    loaded = await db.run_read(
-        lambda reader: reads.person_by_id_number(reader, ids.normalize(id_number), selections=selections))
-    if loaded is None:
-        return None
-    person = loaded.person
-    access.check_person_access(call.actor, person.city, person.id_number)
-    return PersonRecord(person, access.shown_id_number(call.actor, person.city, person.id_number), loaded.selections)
-
-
 def institution_query(city: str, town: str | None, level: InstitutionLevel | str | None, category: str | None,
                       search: str | None, include_withdrawn: bool = False,
                       network: NetworkRef | None = None) -> reads.InstitutionQuery:

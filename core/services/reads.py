@@ -3,7 +3,8 @@
 Persons come with their scheme periods (ID-3) and, when asked, their selections with
 institutions, in ONE statement whatever the page size (a keyset page in a CTE joined to its
 periods and selections; the few rows a person repeats are folded here). Institutions' JSON
-columns are read only when a caller needs tags, specialties or services.
+columns are read only when a caller needs tags, specialties, services or networks. One person
+with everything the rules read is core/services/person_load.py.
 """
 
 from __future__ import annotations
@@ -55,9 +56,6 @@ def _people_sql(where: str, limit: bool, selections: bool, lists: bool) -> Sql:
 
 _PAGE = {(sel, lists): _people_sql("city = :city AND id > :after", True, sel, lists)
          for sel in (False, True) for lists in (False, True)}
-_ONE = {(sel, lists): _people_sql("id_number = :id_number", False, sel, lists)
-        for sel in (False, True) for lists in (False, True)}
-_LOCK = Sql("SELECT 1", pg="SELECT id FROM persons WHERE id_number = :id_number FOR UPDATE")
 _COUNT_PERSONS = Sql("SELECT count(*) FROM persons WHERE city = :city")
 
 
@@ -223,27 +221,6 @@ async def person_page(reader: Reader, city: str, after: int, limit: int, *, sele
     """A keyset page of a city's persons (id > after), `limit` of them, in one statement."""
     rows = await reader.fetch(_PAGE[(selections, lists)], {"city": city, "after": after, "limit": limit})
     return _fold(rows, selections, lists, light=True)
-
-
-async def person_by_id_number(reader: Reader, id_number: str, *, selections: bool,
-                              lists: bool = True) -> LoadedPerson | None:
-    """One person with periods (and selections with institutions), in one statement."""
-    rows = await reader.fetch(_ONE[(selections, lists)], {"id_number": id_number})
-    found = _fold(rows, selections, lists)
-    return found[0] if found else None
-
-
-async def person_for_update(reader: Reader, id_number: str) -> LoadedPerson | None:
-    """In a write transaction: the person row locked (PostgreSQL: FOR UPDATE, serialising requests
-    about one person), then the person with periods and every selection with its institution.
-
-    Two statements on PostgreSQL: the lock must come first so that the read's snapshot, taken when
-    its statement starts, includes what the request that held the lock committed (READ COMMITTED).
-    SQLite's write transactions begin IMMEDIATE, so one statement there."""
-    if not reader.sqlite:
-        await reader.fetch(_LOCK, {"id_number": id_number})
-    found = _fold(await reader.fetch(_ONE[(True, True)], {"id_number": id_number}), True, True)
-    return found[0] if found else None
 
 
 async def count_persons(reader: Reader, city: str) -> int:
