@@ -37,6 +37,20 @@ class ApplicationEventBus:
             payload = json.dumps({"application": application_id, "event": event_id})
             await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
+    @staticmethod
+    def notify_returning(application_id: str, event_id: str) -> str:
+        """PostgreSQL only: a RETURNING item (with its leading comma) for an INSERT of events that
+        notifies the followers of each inserted event, delivered on commit like `record`: a batch of
+        events and their notifications are one statement. SQLite: see `inserted`."""
+        return (f", pg_notify('{CHANNEL}', json_build_object('application', {application_id}, "
+                f"'event', {event_id})::text)")
+
+    def inserted(self, info: dict, pairs: list[tuple[int, int]]) -> None:
+        """After an INSERT of events (the write session's `info`): (application id, event id) of
+        each; SQLite hands them to local followers after the commit (PostgreSQL notified already)."""
+        if self.db.sqlite:
+            info.setdefault(PENDING, []).extend(pairs)
+
     def _after_commit(self, session: AsyncSession) -> None:
         for application_id, event_id in session.info.pop(PENDING, ()):
             self._deliver(application_id, event_id)

@@ -171,6 +171,27 @@ async def test_institutions_search_and_coverage_match_graphql_core(pair):
         assert fast == slow and "errors" in slow
 
 
+NETWORK = """query($network: NetworkInput, $first: Int) { institutions(city: "shenzhen", network: $network, first: $first) {
+  totalCount edges { node { code name level networks { kind id name } } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_institutions_by_network_match_graphql_core(pair):
+    """IN-2 with a network filter (SZ-3's settlement hospitals, a hospital group) on the fast path."""
+    for network, size in ((("SETTLEMENT_HOSPITAL", "H44030000004"), 2), ((" MEDICAL_GROUP", " luohu-hospital-group "), 1),
+                          (("MEDICAL_ALLIANCE", "none"), 5)):
+        kind, nid = network
+        data = await pair.same(NETWORK, {"network": {"kind": kind.strip(), "id": nid}, "first": size})
+        codes = [e["node"]["code"] for e in data["institutions"]["edges"]]
+        if nid == "none":
+            assert codes == [] and data["institutions"]["totalCount"] == 0
+        else:
+            assert data["institutions"]["totalCount"] == 2 and len(codes) == size
+            assert all(any(n["id"] == nid.strip() for n in e["node"]["networks"]) for e in data["institutions"]["edges"])
+    literal = NETWORK.replace("$network: NetworkInput, ", "").replace(
+        "$network", '{kind: SETTLEMENT_HOSPITAL, id: "H44030000004"}')
+    assert (await pair.same(literal, {"first": 5}))["institutions"]["totalCount"] == 2
+
+
 async def test_fragments_aliases_and_typename_match_graphql_core(pair):
     await pair.same(FRAGMENTS, {"city": "zhongshan"}, pair.client.token("admin"))
     await pair.same("{ __typename a: cities { code } b: cities { name code } }")
@@ -206,11 +227,9 @@ async def test_statements_per_workload_are_constant_in_page_size(pair, yibao_pla
     assert r.errors is None and c.count == 1
     with StatementCounter() as c:
         r = await pair.client(COVERAGE, {"id": pair.ids["changed"]}, token=token, today=TODAY)
-    # the person with periods, categories and selections, the person's active filings (RF-5 may
-    # take home coverage away), the candidates: issue 9 asks for 2. The one-statement person read
-    # (reads.person_record) lacks categories and institution networks, which SZ-3/SZ-4 read, so
-    # coverage uses the full load until it has them: an open part of issue 9.
-    assert r.errors is None and r.data["coverage"] and c.count <= 6
+    # the person with periods, categories, selections with institutions (networks: SZ-3) and the
+    # remote filings (RF-5 may take home coverage away) in one statement; the candidates in another
+    assert r.errors is None and r.data["coverage"] and c.count == 2, c.text()
 
 
 @pytest.mark.yibao_backends("postgresql")
@@ -295,9 +314,8 @@ async def test_generated_operations_match_graphql_core(pair):
     assert covered >= len(operations) // 4, covered  # the comparison exercised the fast path itself
 
 
-async def test_a_first_choice_sends_a_bounded_number_of_statements(yibao_client, zhongshan, new_id):
-    """selectInstitution (first choice): the person, periods and selections in one locked statement.
-    Issue 9 asks for at most 8; this pins today's count so it can only go down."""
+async def test_a_first_choice_sends_a_bounded_number_of_statements(yibao_client, zhongshan, new_id, yibao_backend):
+    """selectInstitution (first choice): issue 9 asks for at most 8 statements."""
     from .support import SELECT
 
     pid = new_id()
@@ -306,8 +324,8 @@ async def test_a_first_choice_sends_a_bounded_number_of_statements(yibao_client,
     with StatementCounter() as c:
         r = await yibao_client(SELECT, {"input": payload}, token=zhongshan.person_token(pid), today=TODAY)
     assert r.errors is None and r.data["selectInstitution"]["errors"] == []
-    # 12 on SQLite; PostgreSQL adds the person's lock (its own statement, so that the read after it
-    # sees what a concurrent request committed) and two pg_notify (live events). Loading the
-    # application back takes three (applications, events, substitutions). Issue 10's audit log adds
-    # one INSERT per write (core/storage/audit.py).
-    assert c.count <= 17, c.statements  # issue 9 asks for 8: open (see coverage above)
+    # the person with everything the rules read (one statement; PostgreSQL locks the person first,
+    # in its own statement, so that the read after it sees what a concurrent request committed),
+    # the application, its two events (with their pg_notify), the selection, its event, and the
+    # audit row (issue 10: one INSERT before COMMIT)
+    assert c.count == {"sqlite": 6, "postgresql": 7}[yibao_backend], c.text()

@@ -21,7 +21,9 @@ from ..domain import Channel, SelectionKind
 from ..errors import BadArgument, Forbidden
 from ..events import ApplicationEventBus
 from ..pagination import Page, after_id, build_page, page_request
+from ..storage import audit
 from ..storage.database import Database
+from ..storage.reader import Reader, Sql
 from ..storage.tables import (
     ApplicationEventRow,
     ApplicationRow,
@@ -142,6 +144,48 @@ async def add_event(
     session.add(event)
     await session.flush()
     await events.record(session, row.id, event.id)
+
+
+_EVENT_COLUMNS = ("application_id", "status", "at", "business_date", "actor", "channel", "reason", "missing_materials",
+                  "decision")
+_EVENT_INSERTS: dict[int, Sql] = {}
+
+
+def _events_sql(events: ApplicationEventBus, n: int) -> Sql:
+    found = _EVENT_INSERTS.get(n)
+    if found is None:
+        rows = ", ".join("(" + ", ".join(f":{c}_{i}" for c in _EVENT_COLUMNS) + ")" for i in range(n))
+        text = f"INSERT INTO application_events ({', '.join(_EVENT_COLUMNS)}) VALUES {rows} RETURNING id, status"
+        found = _EVENT_INSERTS[n] = Sql(text, pg=text + events.notify_returning("application_id", "id"))
+    return found
+
+
+async def insert_events(
+    events: ApplicationEventBus, reader: Reader, call: Call, application_id: int,
+    items: list[tuple[ApplicationStatus, Channel | None]],
+) -> tuple[ApplicationEvent, ...]:
+    """Events of one application with distinct statuses in ONE statement (on PostgreSQL the same
+    statement notifies live followers, delivered on commit: SC-3); the application row's own status
+    is the caller's to set. Returns the events as stored."""
+    params: dict[str, object] = {}
+    made = []
+    for i, (status, channel) in enumerate(items):
+        at = datetime.now(UTC)
+        made.append((status, channel, at))
+        params.update({f"application_id_{i}": application_id, f"status_{i}": status.value, f"at_{i}": at,
+                       f"business_date_{i}": call.today, f"actor_{i}": call.actor.label,
+                       f"channel_{i}": channel.value if channel else None, f"reason_{i}": None,
+                       f"missing_materials_{i}": "[]", f"decision_{i}": None})
+    ids = {row[1]: row[0] for row in await reader.fetch(_events_sql(events, len(items)), params)}
+    for status, channel, _ in made:
+        audit.note(reader.session_info, "application_events", ids[status.value], "INSERT",
+                   {"application_id": application_id, "status": status.value,
+                    "channel": channel.value if channel else None, "business_date": call.today},
+                   references=(f"applications:{application_id}",))
+    events.inserted(reader.session_info, [(application_id, ids[status.value]) for status, _, _ in made])
+    return tuple(ApplicationEvent(id=ids[status.value], application_id=application_id, status=status, at=at,
+                                  business_date=call.today, actor=call.actor.label, channel=channel, reason=None)
+                 for status, channel, at in made)
 
 
 def _event(e: ApplicationEventRow) -> ApplicationEvent:

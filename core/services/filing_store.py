@@ -7,6 +7,7 @@ Kept apart from the request flow in filings.py: both the filing mutations and ap
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -160,8 +161,15 @@ async def home_restrictions(session: AsyncSession, plugins: PluginHost, person_i
     """RF-5: why general outpatient back home is not available on `on` (empty: it is)."""
     if kind is not SelectionKind.GENERAL_OUTPATIENT:
         return []
+    return restrictions_of(plugins, await of_person(session, person_id), kind, on)
+
+
+def restrictions_of(plugins: PluginHost, filings: Iterable[Filing], kind: SelectionKind, on: date) -> list[UserError]:
+    """RF-5 over the person's filings already read (coverage reads them with the person)."""
+    if kind is not SelectionKind.GENERAL_OUTPATIENT:
+        return []
     out = []
-    for filing in await of_person(session, person_id):
+    for filing in filings:
         adjustments = benefits(plugins, filing, on)
         if not adjustments.local_general_outpatient:
             out.append(UserError("REMOTE_FILING_COMMITMENT", adjustments.reason, adjustments.reason_en, ("filing",)))

@@ -149,16 +149,10 @@ class Institutions:
 
         One statement narrows by every axis SQL can test portably (codes, towns, categories,
         levels, networks); `InstitutionFilter.matches` then decides exactly (tags live in a JSON
-        list), so the query and the documented combination can never disagree.
-        """
-        clauses = [c for c in (_filter_clause(f) for f in filters) if c is not None]
-        if not clauses:
-            return []
-        async with self.db.read() as session:
-            rows = (await session.scalars(
-                select(InstitutionRow).where(or_(*clauses)).order_by(InstitutionRow.code))).all()
-        found = [mapping.institution(r) for r in rows]
-        return [i for i in found if any(f.matches(i) for f in filters)]
+        list), so the query and the documented combination can never disagree (reads.py)."""
+        from . import reads
+
+        return await self.db.run_read(lambda reader: reads.matching_institutions(reader, filters))
 
 
 def _in_networks(refs: tuple[NetworkRef, ...]) -> ColumnElement[bool]:
@@ -166,24 +160,3 @@ def _in_networks(refs: tuple[NetworkRef, ...]) -> ColumnElement[bool]:
         and_(InstitutionNetworkRow.kind == ref.kind.value, InstitutionNetworkRow.network_id == ref.id) for ref in refs
     )))
     return InstitutionRow.id.in_(members)
-
-
-def _filter_clause(f: InstitutionFilter) -> ColumnElement[bool] | None:
-    """A superset of what `f` matches: its codes, or the AND of its SQL-testable axes."""
-    ors: list[ColumnElement[bool]] = []
-    if f.codes:
-        ors.append(InstitutionRow.code.in_(f.codes))
-    if f.restricts:
-        axes: list[ColumnElement[bool]] = [InstitutionRow.city == f.city]
-        if f.towns:
-            axes.append(InstitutionRow.town.in_(f.towns))
-        if f.categories:
-            axes.append(InstitutionRow.category.in_(f.categories))
-        if f.levels:
-            axes.append(InstitutionRow.level.in_([lv.value for lv in f.levels]))
-        if f.networks:
-            axes.append(_in_networks(f.networks))
-        ors.append(and_(*axes))
-    if not ors:
-        return None
-    return and_(InstitutionRow.city == f.city, or_(*ors))

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import access
-from ..domain import Institution, InstitutionLevel
+from ..domain import Institution, InstitutionLevel, NetworkRef
 from ..pagination import Page, after_id, build_page, page_request
 from . import reads
 from .institutions import CJK
@@ -43,28 +43,15 @@ async def persons_page(db: Database, plugins: PluginHost, call: Call, city: str,
     return build_page(records, request, PERSON_CURSOR, lambda rec: rec.person.id, count)
 
 
-async def person_record(db: Database, call: Call, id_number: str, *, selections: bool = True) -> PersonRecord | None:
-    """One person as `call` may see them (ID-2), with selections; one statement."""
-    from .. import ids
-
-    access.claim(call.actor, "query.person", id_number)
-    loaded = await db.run_read(
-        lambda reader: reads.person_by_id_number(reader, ids.normalize(id_number), selections=selections))
-    if loaded is None:
-        return None
-    person = loaded.person
-    if not access.in_scope(call.actor, "query.person", person.city, person.id_number):
-        return None  # out of scope reads as unregistered: no existence oracle across cities
-    return PersonRecord(person, access.shown_id_number(call.actor, person.city, person.id_number), loaded.selections)
-
-
 def institution_query(city: str, town: str | None, level: InstitutionLevel | str | None, category: str | None,
-                      search: str | None, include_withdrawn: bool = False) -> reads.InstitutionQuery:
+                      search: str | None, include_withdrawn: bool = False,
+                      network: NetworkRef | None = None) -> reads.InstitutionQuery:
     term = re.sub(r"[\s']+", "", search or "").lower()
     return reads.InstitutionQuery(city=city, town=town or None,
                                   level=InstitutionLevel(level).value if level else None,
                                   category=category or None, term=term or None, cjk=bool(CJK.search(term)),
-                                  include_withdrawn=bool(include_withdrawn))
+                                  include_withdrawn=bool(include_withdrawn),
+                                  network=(network.kind.value, network.id) if network is not None else None)
 
 
 async def institutions_page(db: Database, plugins: PluginHost, q: reads.InstitutionQuery, first: int | None, after: str | None, *,

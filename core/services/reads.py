@@ -3,7 +3,8 @@
 Persons come with their scheme periods (ID-3) and, when asked, their selections with
 institutions, in ONE statement whatever the page size (a keyset page in a CTE joined to its
 periods and selections; the few rows a person repeats are folded here). Institutions' JSON
-columns are read only when a caller needs tags, specialties or services.
+columns are read only when a caller needs tags, specialties, services or networks. One person
+with everything the rules read is core/services/person_load.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,19 @@ from typing import Any, Sequence
 
 import orjson
 
-from ..domain import Channel, Institution, InstitutionLevel, Person, Scheme, SchemePeriod, Selection, SelectionKind
+from ..domain import (
+    Channel,
+    Institution,
+    InstitutionFilter,
+    InstitutionLevel,
+    NetworkKind,
+    NetworkMembership,
+    Person,
+    Scheme,
+    SchemePeriod,
+    Selection,
+    SelectionKind,
+)
 from ..storage.reader import Reader, Sql
 
 _PERSON = "p.id, p.id_number, p.document_type, p.name, p.city, p.insured_since"
@@ -22,7 +35,7 @@ _PERIOD = "sp.id, sp.scheme, sp.tier, sp.valid_from, sp.valid_to"
 _SELECTION = ("s.id, s.kind, s.slot, s.effective_from, s.effective_to, s.scheme, s.channel, s.created_on, "
               "s.replaces_id, s.withdrawn_at, s.end_reason, s.application_id")
 INSTITUTION_COLUMNS = "i.id, i.code, i.name, i.city, i.division_code, i.town, i.level, i.category, i.withdrawn_on"
-INSTITUTION_LISTS = ", i.tags, i.specialties, i.services"
+INSTITUTION_LISTS = ", i.tags, i.specialties, i.services, i.networks"
 _N_PERSON, _N_PERIOD, _N_SELECTION = 6, 5, 12
 _N_INSTITUTION = 9
 
@@ -43,9 +56,6 @@ def _people_sql(where: str, limit: bool, selections: bool, lists: bool) -> Sql:
 
 _PAGE = {(sel, lists): _people_sql("city = :city AND id > :after", True, sel, lists)
          for sel in (False, True) for lists in (False, True)}
-_ONE = {(sel, lists): _people_sql("id_number = :id_number", False, sel, lists)
-        for sel in (False, True) for lists in (False, True)}
-_LOCK = Sql("SELECT 1", pg="SELECT id FROM persons WHERE id_number = :id_number FOR UPDATE")
 _COUNT_PERSONS = Sql("SELECT count(*) FROM persons WHERE city = :city")
 
 
@@ -53,6 +63,7 @@ _KIND = SelectionKind._value2member_map_  # value -> member without Enum.__call_
 _SCHEME = Scheme._value2member_map_
 _CHANNEL = Channel._value2member_map_
 _LEVEL = InstitutionLevel._value2member_map_
+_NETWORK = NetworkKind._value2member_map_
 
 
 def _date(value: Any) -> date | None:
@@ -85,19 +96,22 @@ class InstitutionView:
     services: tuple[SelectionKind, ...]
     id: int | None
     withdrawn_on: date | None
+    networks: tuple[NetworkMembership, ...]
 
 
 def institution_from(row: Sequence[Any], at: int, lists: bool, light: bool = False) -> Institution:
     """An Institution (or with `light` an InstitutionView) from the INSTITUTION_COLUMNS (and
-    INSTITUTION_LISTS) starting at `at`."""
+    INSTITUTION_LISTS: tags, specialties, services, networks) starting at `at`."""
     if lists:
         tags, specialties = tuple(_json(row[at + 9])), tuple(_json(row[at + 10]))
         services = tuple(_KIND[s] for s in _json(row[at + 11]))
+        networks = tuple(NetworkMembership(_NETWORK[n["kind"]], n["id"], n.get("name") or "")
+                         for n in _json(row[at + 12]))
     else:
-        tags, specialties, services = (), (), ()
+        tags, specialties, services, networks = (), (), (), ()
     return (InstitutionView if light else Institution)(  # type: ignore[return-value]
         row[at + 1], row[at + 2], row[at + 3], _LEVEL[row[at + 6]], row[at + 7], row[at + 4] or "", row[at + 5],
-        tags, specialties, services, row[at], _date(row[at + 8]))
+        tags, specialties, services, row[at], _date(row[at + 8]), networks)
 
 
 @dataclass(slots=True)
@@ -209,27 +223,6 @@ async def person_page(reader: Reader, city: str, after: int, limit: int, *, sele
     return _fold(rows, selections, lists, light=True)
 
 
-async def person_by_id_number(reader: Reader, id_number: str, *, selections: bool,
-                              lists: bool = True) -> LoadedPerson | None:
-    """One person with periods (and selections with institutions), in one statement."""
-    rows = await reader.fetch(_ONE[(selections, lists)], {"id_number": id_number})
-    found = _fold(rows, selections, lists)
-    return found[0] if found else None
-
-
-async def person_for_update(reader: Reader, id_number: str) -> LoadedPerson | None:
-    """In a write transaction: the person row locked (PostgreSQL: FOR UPDATE, serialising requests
-    about one person), then the person with periods and every selection with its institution.
-
-    Two statements on PostgreSQL: the lock must come first so that the read's snapshot, taken when
-    its statement starts, includes what the request that held the lock committed (READ COMMITTED).
-    SQLite's write transactions begin IMMEDIATE, so one statement there."""
-    if not reader.sqlite:
-        await reader.fetch(_LOCK, {"id_number": id_number})
-    found = _fold(await reader.fetch(_ONE[(True, True)], {"id_number": id_number}), True, True)
-    return found[0] if found else None
-
-
 async def count_persons(reader: Reader, city: str) -> int:
     return (await reader.fetch(_COUNT_PERSONS, {"city": city}))[0][0]
 
@@ -240,8 +233,8 @@ _SEARCH: dict[tuple, Sql] = {}
 
 
 def _search_sql(town: bool, level: bool, category: bool, term: str | None, after: bool, lists: bool,
-                withdrawn: bool) -> Sql:
-    key = (town, level, category, term, after, lists, withdrawn)
+                withdrawn: bool, network: bool = False) -> Sql:
+    key = (town, level, category, term, after, lists, withdrawn, network)
     found = _SEARCH.get(key)
     if found is None:
         where = ["i.city = :city"]
@@ -253,6 +246,9 @@ def _search_sql(town: bool, level: bool, category: bool, term: str | None, after
             where.append("i.level = :level")
         if category:
             where.append("i.category = :category")
+        if network:  # as services/institutions.py's network filter: a membership row of that network
+            where.append("i.id IN (SELECT n.institution_id FROM institution_networks n "
+                         "WHERE n.kind = :network_kind AND n.network_id = :network_id)")
         if term == "cjk":
             where.append("i.name LIKE :term ESCAPE '\\'")
         elif term == "latin":
@@ -263,7 +259,7 @@ def _search_sql(town: bool, level: bool, category: bool, term: str | None, after
         cols = INSTITUTION_COLUMNS + (INSTITUTION_LISTS if lists else "")
         found = _SEARCH[key] = Sql(f"SELECT {cols} FROM institutions i WHERE {' AND '.join(where)} "
                                    "ORDER BY i.code LIMIT :limit")
-        _SEARCH[("count",) + key[:4] + (withdrawn,)] = Sql(
+        _SEARCH[("count",) + key[:4] + (withdrawn, network)] = Sql(
             f"SELECT count(*) FROM institutions i WHERE {' AND '.join(w for w in where if 'after' not in w)}")
     return found
 
@@ -278,6 +274,8 @@ class InstitutionQuery:
     """The normalised search term ('' or None: no search)."""
     cjk: bool = False
     include_withdrawn: bool = False
+    network: tuple[str, str] | None = None
+    """(kind, id) of a network the institutions belong to."""
 
 
 async def institution_page(reader: Reader, q: InstitutionQuery, after: str | None, limit: int, *,
@@ -285,9 +283,11 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     """Institutions ordered by code after `after`, `limit` of them (and the total when asked)."""
     term = ("cjk" if q.cjk else "latin") if q.term else None
     sql = _search_sql(bool(q.town), bool(q.level), bool(q.category), term, after is not None, lists,
-                      q.include_withdrawn)
+                      q.include_withdrawn, q.network is not None)
     params: dict[str, Any] = {"city": q.city, "town": q.town, "level": q.level, "category": q.category,
                               "after": after, "limit": limit}
+    if q.network is not None:
+        params["network_kind"], params["network_id"] = q.network
     if q.term:
         params["term"] = "%" + q.term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = await reader.fetch(sql, params)
@@ -295,11 +295,75 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     count = None
     if total:
         count = (await reader.fetch(_SEARCH[("count", bool(q.town), bool(q.level), bool(q.category), term,
-                                             q.include_withdrawn)],
+                                             q.include_withdrawn, q.network is not None)],
                                     params))[0][0]
     return found, count
 
 
-_MATCHING: dict[tuple[int, ...], Sql] = {}
+# -- coverage candidates ------------------------------------------------------------------------
+
+_MATCHING: dict[tuple, Sql] = {}
+_MAX_MATCHING = 256
+
+
+def _matching_sql(filters: Sequence[InstitutionFilter]) -> tuple[Sql, list[Any]] | None:
+    """One statement for the union of the filters' SQL-testable parts (a superset of what they
+    match: codes, or the AND of city, towns, categories, levels and networks; tags are decided by
+    `InstitutionFilter.matches`), its text cached by the filters' shape; None when nothing can match."""
+    params: list[Any] = []
+    shape: list[tuple] = []
+    clauses: list[str] = []
+
+    def bind(value: Any) -> str:
+        params.append(value)
+        return f":p{len(params) - 1}"
+
+    def among(column: str, values: Sequence[Any]) -> str:
+        return f"{column} IN ({', '.join(bind(v) for v in values)})"
+
+    for f in filters:
+        ors = []
+        if f.codes:
+            ors.append(among("i.code", f.codes))
+        if f.restricts:
+            axes = [f"i.city = {bind(f.city)}"]
+            if f.towns:
+                axes.append(among("i.town", f.towns))
+            if f.categories:
+                axes.append(among("i.category", f.categories))
+            if f.levels:
+                axes.append(among("i.level", [lv.value for lv in f.levels]))
+            if f.networks:  # as services/institutions.py: a membership row of any of the networks
+                member = " OR ".join(f"(n.kind = {bind(r.kind.value)} AND n.network_id = {bind(r.id)})"
+                                     for r in f.networks)
+                axes.append(f"i.id IN (SELECT n.institution_id FROM institution_networks n WHERE {member})")
+            ors.append("(" + " AND ".join(axes) + ")")
+        if not ors:
+            continue
+        shape.append((len(f.codes), f.restricts, len(f.towns), len(f.categories), len(f.levels), len(f.networks)))
+        clauses.append(f"(i.city = {bind(f.city)} AND ({' OR '.join(ors)}))")
+    if not clauses:
+        return None
+    key = tuple(shape)
+    sql = _MATCHING.get(key)
+    if sql is None:
+        if len(_MATCHING) >= _MAX_MATCHING:
+            _MATCHING.clear()
+        sql = _MATCHING[key] = Sql(f"SELECT {INSTITUTION_COLUMNS}{INSTITUTION_LISTS} FROM institutions i "
+                                   f"WHERE {' OR '.join(clauses)} ORDER BY i.code")
+    return sql, params
+
+
+async def matching_institutions(reader: Reader, filters: Sequence[InstitutionFilter]) -> list[Institution]:
+    """Coverage filters (a city's coverage hook) resolved into institutions in one statement;
+    `InstitutionFilter.matches` decides exactly, so the query and the documented combination of
+    axes can never disagree."""
+    found = _matching_sql(filters)
+    if found is None:
+        return []
+    sql, values = found
+    rows = await reader.fetch(sql, {f"p{n}": v for n, v in enumerate(values)})
+    institutions = [institution_from(r, 0, True) for r in rows]
+    return [i for i in institutions if any(f.matches(i) for f in filters)]
 
 

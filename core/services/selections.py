@@ -7,6 +7,7 @@ only stores what the hooks answered, in one transaction, or nothing at all.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -35,8 +36,10 @@ from ..periods import day_before
 from ..proxies import Proxy, acts_as_proxy, proxy_errors, proxy_materials
 from ..plugins import PluginHost
 from ..storage.database import Database
+from ..storage import audit
+from ..storage.reader import Reader, Sql
 from ..storage.tables import ApplicationRow, InstitutionRow, PersonRow, SelectionEventRow, SelectionRow
-from . import business_dates, filing_store, mapping
+from . import business_dates, filing_store, mapping, person_load
 from . import selection_requests as reviewed
 from .application_records import ReviewDecision, SelectionRequestDetails
 from .applications import (
@@ -44,12 +47,32 @@ from .applications import (
     Application,
     ApplicationStatus,
     add_event,
+    insert_events,
     load_many,
     open_application,
 )
 from .catalogue import ServiceCatalogue
 from .institutions import Institutions
-from .persons import Persons, load_person, selections_of
+from .persons import Persons, load_person
+
+def _insert(table: str, columns: str, returning: str = "") -> Sql:
+    names = [c.strip() for c in columns.split(",")]
+    return Sql(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+               + (f" RETURNING {returning}" if returning else ""))
+
+
+_APPLICATION_INSERT = _insert(
+    "applications", "person_id, city, item_code, channel, status, submitted_on, due_date, due_note, calendar_fallback, "
+    "details, materials, facts, idempotency_key, time_limit_case, proxy_id_number, created_at, created_by", "id")
+_SELECTION_INSERT = _insert(
+    "selections", "person_id, kind, slot, institution_id, scheme, effective_from, effective_to, channel, created_on, "
+    "created_at, created_by, replaces_id, application_id, idempotency_key, replaced_effective_to", "id")
+_SELECTION_EVENT_COLUMNS = ("selection_id", "event", "at", "business_date", "actor", "channel", "detail")
+_SELECTION_EVENTS_INSERT = {
+    n: Sql(f"INSERT INTO selection_events ({', '.join(_SELECTION_EVENT_COLUMNS)}) VALUES "
+           + ", ".join("(" + ", ".join(f":{c}_{i}" for c in _SELECTION_EVENT_COLUMNS) + ")" for i in range(n)))
+    for n in (1, 2)}
+_SELECTION_END = Sql("UPDATE selections SET effective_to = :ends WHERE id = :id")
 
 
 
@@ -99,6 +122,8 @@ class _Plan:
     slot: Slot | None
     request: SelectionRequest
     hooks: CityHookCalls
+    reader: Reader | None = None
+    """The write transaction's statements (the one that loaded the plan)."""
 
 
 class Selections:
@@ -124,8 +149,7 @@ class Selections:
                 app = await self._open(session, call, plan, data, review=True)
                 await reviewed.record(session, call, plan.request, app)
                 return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
-            app = await self._open(session, call, plan, data, review=False)
-            return await self._write(session, call, plan, app, idempotency_key=data.idempotency_key)
+            return await self._write_direct(session, call, plan, data)
 
     # -- dry run (selectionOptions, selectInstitution(dryRun: true)) ---------------------------------
 
@@ -164,34 +188,43 @@ class Selections:
         """Load what the rules need and ask them; raises Refused with every reason at once.
 
         `request_id`: the reviewed request being approved, left out of the pending ones."""
-        # The person locked, with scheme periods and categories (the rules read them: SZ-4 students).
-        # Issue 9's one-statement load (reads.person_for_update) does not read categories or
-        # institution networks yet, so writes keep the full load until it does.
-        found = await load_person(session, data.id_number, lock=True)
-        if found is not None and not access.in_scope(call.actor, "mutation.selectInstitution", found[1].city,
-                                                     found[1].id_number):
-            found = None  # another city's person is answered as an unknown one (no existence oracle)
-        inst_row = await session.scalar(
-            select(InstitutionRow).where(InstitutionRow.code == data.institution_code.strip().upper()))
+        # Issue 9: the person locked (PostgreSQL: its own statement first, so that the read after
+        # it sees what a concurrent request about the same person committed under READ COMMITTED;
+        # SQLite's write transactions begin IMMEDIATE), then ONE statement: the person with periods
+        # and categories (SZ-4), every selection with its institution (networks: SZ-3), the
+        # institution asked for, any record of the idempotency key, the requests waiting for review
+        # (SE-3, ZS-4) and, for 门特, the approved items (SE-1).
+        id_number = ids.normalize(data.id_number)
+        reader = await Reader.of_session(session, self.db.sqlite)
+        if not self.db.sqlite:
+            await reader.fetch(person_load.LOCK, {"id_number": id_number})
+        want = person_load.Want(code=True, key=bool(data.idempotency_key), pending=True,
+                                approved=data.kind is SelectionKind.SPECIAL_DISEASE)
+        loaded = await person_load.load(reader, id_number, want, code=data.institution_code.strip().upper(),
+                                        key=data.idempotency_key, kind=data.kind)
+        person = loaded.person
+        if person is not None and not access.in_scope(call.actor, "mutation.selectInstitution", person.city,
+                                                      person.id_number):
+            person = None  # another city's person is answered as an unknown one (no existence oracle)
         errors: list[UserError] = []
-        if found is None:
+        if person is None:
             errors += ids.check_document(data.id_number) or [not_found("参保人", "person", ("idNumber",))]
-        if inst_row is None:
+        if loaded.institution is None:
             errors.append(not_found("定点医疗机构", "institution", ("institutionCode",)))
         if call.actor.role is Role.INSTITUTION and data.channel is not Channel.INSTITUTION:
             errors.append(UserError("CHANNEL_NOT_ALLOWED", "医疗机构工作人员受理时，渠道应为“医疗机构现场办理”",
                                     "institution staff file requests with channel INSTITUTION", ("channel",)))
-        if found is None:
+        if person is None:
             raise Refused(errors)
-        _, person = found
-        if data.idempotency_key:
-            repeat = await self._repeat(session, person.id, data.idempotency_key)
-            if repeat is not None:
-                return repeat
+        if loaded.repeat_selection is not None:  # a repeated idempotency key: the first answer
+            return await self._result(session, loaded.repeat_selection)
+        if loaded.repeat_application is not None:
+            app_id = loaded.repeat_application
+            return SelectionResult(None, (await load_many(session, [app_id]))[app_id])
         if acts_as_proxy(call.actor.role, data.proxy):  # SE-3: the one proxy rule, as on submitApplication
             item = await self.catalogue.item(SELECTION_ITEMS[data.kind], person.city)
             errors += proxy_errors(item, data.proxy, person.id_number)  # type: ignore[arg-type]
-        history = [s for s in (await selections_of(session, [person.id]))[person.id] if s.kind is data.kind]
+        history = [s for s in loaded.selections if s.kind is data.kind]
         if request_id is None:  # a reviewed request is judged as of the day applied (SE-3), not this check
             errors += business_dates.not_before(call, max((s.created_on for s in history), default=None),
                                                 "该参保人最近一次选点", "person's latest selection", ("idNumber",))
@@ -199,7 +232,8 @@ class Selections:
         errors += structural
         if errors:
             raise Refused(errors)
-        inst = mapping.institution(inst_row)  # type: ignore[arg-type]
+        inst = loaded.institution
+        assert inst is not None
         hooks = self.plugins.city(person.city)
         slots = tuple(hooks.yibao_selection_slots(person=person, kind=data.kind, today=call.today) or ())
         slot, implicit, ambiguous = self._slot(call.today, inst, slots, history, replaces)
@@ -209,10 +243,9 @@ class Selections:
             slot=slot, slots=slots, replaces=replaces or implicit, history=tuple(history),
             # SE-3: the requests waiting for review matter to a change (ZS-4, PENDING_CHANGE_EXISTS);
             # SE-1: approved items only to 门特 (GD-20), so neither is read when no rule asks
-            pending=(await reviewed.pending(session, person.id, data.kind, exclude=request_id)
+            pending=(tuple(r for r in loaded.pending if r.id != request_id)
                      if (replaces or implicit) is not None else ()),
-            approved_items=(await reviewed.approved_items(session, person.id)
-                            if data.kind is SelectionKind.SPECIAL_DISEASE else frozenset()),
+            approved_items=loaded.approved_items,
             settings=self.plugins.settings(person.city),
         )
         request = self._as_of_effect(hooks, request)
@@ -222,7 +255,7 @@ class Selections:
             errors = apply_overrides(errors, flatten(hooks.yibao_refusal_overrides(request=request)))
         if errors:
             raise Refused(_unique(errors))
-        return _Plan(person, inst, request.slot, request, hooks)
+        return _Plan(person, inst, request.slot, request, hooks, reader)
 
     @classmethod
     def _as_of_effect(cls, hooks: Any, request: SelectionRequest) -> SelectionRequest:
@@ -240,17 +273,6 @@ class Selections:
         kept = request.slot.key if request.slot else (request.replaces.slot if request.replaces else None)
         slot = next((s for s in fitting if s.key == kept), fitting[0] if fitting else None)
         return replace(ahead, slots=slots, slot=slot)
-
-    async def _repeat(self, session: AsyncSession, person_id: int, key: str) -> SelectionResult | None:
-        done = await session.scalar(select(SelectionRow).where(
-            SelectionRow.person_id == person_id, SelectionRow.idempotency_key == key))
-        if done is not None:
-            return await self._result(session, done.id)
-        app = await session.scalar(select(ApplicationRow).where(
-            ApplicationRow.person_id == person_id, ApplicationRow.idempotency_key == key))
-        if app is not None:
-            return SelectionResult(None, (await load_many(session, [app.id]))[app.id])
-        return None
 
     async def _open(self, session: AsyncSession, call: Call, plan: _Plan, data: SelectInput, *,
                     review: bool) -> ApplicationRow:
@@ -274,38 +296,100 @@ class Selections:
                 idempotency_key=data.idempotency_key),
         )
 
-    async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
-                     reviewed: bool = False, idempotency_key: str | None = None) -> SelectionResult:
-        """Store the decided request. For a reviewed one `plan.request.today` is the day applied
-        (the record's `created_on`, SE-3) and `call.today` the approval day of the events."""
+    async def _write_direct(self, session: AsyncSession, call: Call, plan: _Plan, data: SelectInput) -> SelectionResult:
+        """A request decided at once (no review), in at most five statements (issue 9): the
+        application as it ends (APPROVED: no SUBMITTED row updated later), its SUBMITTED and APPROVED
+        events in one (with their notifications on PostgreSQL, SC-3), the selection, its events
+        (CREATED, and END_SCHEDULED for the record it replaces) in one, the replaced record's end
+        date. Sent as written SQL on the transaction's connection (no statement compiled per
+        request); the answer is built from what was written, nothing is read back."""
+        request = plan.request
+        replaces = request.replaces
+        reader = plan.reader or await Reader.of_session(session, self.db.sqlite)
+        proxy = acts_as_proxy(call.actor.role, data.proxy)
+        details = SelectionRequestDetails(
+            id_number=plan.person.id_number, kind=data.kind, institution_code=plan.institution.code,
+            replaces_selection_id=data.replaces_selection_id, replaces=replaces.id if replaces else None,
+            idempotency_key=data.idempotency_key)
+        materials = proxy_materials(data.proxy)
+        app_values = dict(
+            person_id=plan.person.id, city=plan.person.city, item_code=SELECTION_ITEMS[data.kind],
+            channel=data.channel.value, status=ApplicationStatus.APPROVED.value, submitted_on=call.today,
+            due_date=call.today, due_note=None, calendar_fallback=False, details=json.dumps(details.to_json()),
+            materials=json.dumps(materials), facts=json.dumps(["proxy"] if proxy else []), idempotency_key=None,
+            time_limit_case=None, proxy_id_number=ids.normalize(data.proxy.id_number) if data.proxy else None,
+            created_at=datetime.now(UTC), created_by=call.actor.label)
+        app_id = (await reader.fetch(_APPLICATION_INSERT, app_values))[0][0]
+        audit.note(reader.session_info, "applications", app_id, "INSERT", {"id": app_id, **app_values},
+                   references=(f"persons:{plan.person.id}",))
+        events = await insert_events(self.events, reader, call, app_id, [
+            (ApplicationStatus.SUBMITTED, data.channel), (ApplicationStatus.APPROVED, request.channel)])
+        selection = await self._store(reader, call, plan, app_id, data.idempotency_key)
+        app = Application(
+            id=app_id, person_id=plan.person.id, city=plan.person.city, item_code=SELECTION_ITEMS[data.kind],
+            channel=data.channel, status=ApplicationStatus.APPROVED, submitted_on=call.today, due_date=call.today,
+            events=events, materials=tuple(materials), selection_request=details, selection_id=selection.id,
+            by_proxy=data.proxy is not None or proxy)
+        return SelectionResult(selection, app)
+
+    async def _store(self, reader: Reader, call: Call, plan: _Plan, app_id: int,
+                     idempotency_key: str | None) -> Selection:
+        """The decided selection, its events, and the end of the record it replaces (three
+        statements at most). For a reviewed request `plan.request.today` is the day applied (the
+        record's `created_on`, SE-3)."""
         request = plan.request
         replaces = request.replaces
         starts = request.effective_on
-        row = SelectionRow(
-            person_id=plan.person.id, kind=request.kind.value, slot=(plan.slot.key if plan.slot else request.kind.value),
-            institution_id=plan.institution.id, scheme=(request.scheme.value if request.scheme else None),
-            effective_from=starts, effective_to=OPEN_END, channel=request.channel.value,
-            created_on=request.today, created_at=datetime.now(UTC), created_by=call.actor.label,
-            replaces_id=replaces.id if replaces else None, application_id=app.id,
-            idempotency_key=None if reviewed else idempotency_key,
+        selection = Selection(
+            id=0, person_id=plan.person.id, kind=request.kind,
+            slot=plan.slot.key if plan.slot else request.kind.value, institution=plan.institution,
+            effective_from=starts, effective_to=OPEN_END, scheme=request.scheme, channel=request.channel,
+            created_on=request.today, replaces_id=replaces.id if replaces else None, application_id=app_id)
+        values = dict(
+            person_id=selection.person_id, kind=selection.kind.value, slot=selection.slot,
+            institution_id=plan.institution.id, scheme=selection.scheme.value if selection.scheme else None,
+            effective_from=starts, effective_to=OPEN_END, channel=selection.channel.value, created_on=request.today,
+            created_at=datetime.now(UTC), created_by=call.actor.label, replaces_id=selection.replaces_id,
+            application_id=app_id, idempotency_key=idempotency_key,
             # typed: the replaced record's end date before this change, restored if it is withdrawn
-            replaced_effective_to=replaces.effective_to if replaces else None,
-        )
-        session.add(row)
-        await session.flush()
-        self._event(session, call, row.id, "CREATED", request.channel, {"effectiveFrom": starts.isoformat()})
+            replaced_effective_to=replaces.effective_to if replaces else None)
+        new_id = (await reader.fetch(_SELECTION_INSERT, values))[0][0]
+        audit.note(reader.session_info, "selections", new_id, "INSERT", {"id": new_id, **values},
+                   references=(f"persons:{plan.person.id}", f"applications:{app_id}"))
+        events = [(new_id, "CREATED", {"effectiveFrom": starts.isoformat()})]
         if replaces is not None:
-            old = await session.get(SelectionRow, replaces.id)
-            previous_to = old.effective_to  # type: ignore[union-attr]
-            old.effective_to = day_before(starts)  # type: ignore[union-attr]
-            self._event(session, call, old.id, "END_SCHEDULED", request.channel,  # type: ignore[union-attr]
-                        {"effectiveTo": old.effective_to.isoformat(),  # type: ignore[union-attr]
-                         "previousEffectiveTo": previous_to.isoformat(), "replacedBy": row.id})
+            ends = day_before(starts)
+            events.append((replaces.id, "END_SCHEDULED", {
+                "effectiveTo": ends.isoformat(), "previousEffectiveTo": replaces.effective_to.isoformat(),
+                "replacedBy": new_id}))
+        params: dict[str, Any] = {}
+        for i, (selection_id, event, detail) in enumerate(events):
+            params.update({f"selection_id_{i}": selection_id, f"event_{i}": event, f"at_{i}": datetime.now(UTC),
+                           f"business_date_{i}": call.today, f"actor_{i}": call.actor.label,
+                           f"channel_{i}": request.channel.value, f"detail_{i}": json.dumps(detail)})
+        await reader.fetch(_SELECTION_EVENTS_INSERT[len(events)], params)
+        for selection_id, event, detail in events:
+            audit.note(reader.session_info, "selection_events", f"{selection_id}:{event}", "INSERT",
+                       {"selection_id": selection_id, "event": event, "detail": detail},
+                       references=(f"selections:{selection_id}", f"persons:{plan.person.id}"))
+        if replaces is not None:
+            await reader.fetch(_SELECTION_END, {"id": replaces.id, "ends": ends})
+            audit.note(reader.session_info, "selections", replaces.id, "UPDATE", {"effective_to": ends},
+                       before={"effective_to": replaces.effective_to}, references=(f"persons:{plan.person.id}",))
+        return replace(selection, id=new_id)
+
+    async def _write(self, session: AsyncSession, call: Call, plan: _Plan, app: ApplicationRow, *,
+                     reviewed: bool = False, idempotency_key: str | None = None) -> SelectionResult:
+        """Store a reviewed request on approval. `plan.request.today` is the day applied (the
+        record's `created_on`, SE-3) and `call.today` the approval day of the events."""
+        reader = plan.reader or await Reader.of_session(session, self.db.sqlite)
+        selection = await self._store(reader, call, plan, app.id, None if reviewed else idempotency_key)
         await add_event(self.events, session, call, app, ApplicationStatus.APPROVED,
-                        None if reviewed else request.channel, decision=ReviewDecision.APPROVE if reviewed else None)
+                        None if reviewed else plan.request.channel,
+                        decision=ReviewDecision.APPROVE if reviewed else None)
         await session.flush()
         # the selection as written (its institution already loaded), the application as stored
-        return SelectionResult(mapping.selection(row, plan.institution), (await load_many(session, [app.id]))[app.id])
+        return SelectionResult(selection, (await load_many(session, [app.id]))[app.id])
 
     def _replaced(
         self, call: Call, data: SelectInput, history: list[Selection]
@@ -477,15 +561,19 @@ class Selections:
                                  on: date | None) -> tuple[list[Institution], list[UserError]]:
         """Coverage, and why it is empty when a rule takes it away (RF-5: a filing by commitment letter)."""
         day = on or call.today
-        record = await self.persons.get(call, id_number, operation="query.coverage")  # categories and networks too
-        if record is None:
-            raise Refused([not_found("参保人", "person", ("idNumber",))])
-        person = record.person
-        async with self.db.read() as session:
-            restrictions = await filing_store.home_restrictions(session, self.plugins, person.id, kind, day)
+        access.claim(call.actor, "query.coverage", id_number)
+        # Issue 9: the person with periods, categories, selections (institution networks included)
+        # and, for general outpatient, the remote filings (RF-5) in one statement; the candidates
+        # in a second.
+        want = person_load.Want(filings=kind is SelectionKind.GENERAL_OUTPATIENT)
+        loaded = await self.db.run_read(lambda reader: person_load.load(reader, ids.normalize(id_number), want))
+        person = loaded.person
+        if person is None or not access.in_scope(call.actor, "query.coverage", person.city, person.id_number):
+            raise Refused([not_found("参保人", "person", ("idNumber",))])  # out of scope: as unregistered
+        restrictions = filing_store.restrictions_of(self.plugins, loaded.filings, kind, day)
         if restrictions:
             return [], restrictions
-        effective = [s for s in record.selections or () if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
+        effective = [s for s in loaded.selections if s.kind is kind and s.status_on(day) is SelectionStatus.EFFECTIVE]
         # The hook is asked even without a selection: a city may cover a person who need not
         # select at all (a whole-city filter); the defaults cover only what was selected.
         filters = self.plugins.city(person.city).yibao_coverage(person=person, kind=kind, selections=effective, on=day)

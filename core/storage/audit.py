@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from .tables import AuditLogRow
 
 _KEY = "yibao_audit"
+_NOTES = "yibao_audit_notes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,21 @@ def _after_flush(session: Session, _context: Any) -> None:
 def start(session: Session) -> None:
     """Watch `session`'s changes for the audit row (called as the write transaction opens)."""
     session.info[_KEY] = {}
+    session.info[_NOTES] = []
+
+
+def note(info: dict, table: str, key: Any, action: str, after: dict[str, Any] | None,
+         before: dict[str, Any] | None = None, references: tuple[str, ...] = ()) -> None:
+    """A change written as plain SQL on the session's connection (issue 9's direct writes, which the
+    flush watcher cannot see): recorded in the same audit row as the ORM's changes. `info` is the
+    write session's `info` (Reader.session_info); nothing happens outside an audited write."""
+    notes = info.get(_NOTES)
+    if notes is None:
+        return
+    notes.append(({"table": table, "id": str(key), "action": action,
+                   "before": _jsonable(before) if before is not None else None,
+                   "after": _jsonable(after) if after is not None else None},
+                  [f"{table}:{key}", *references]))
 
 
 def _key(obj: Any) -> str:
@@ -160,6 +176,9 @@ def changes(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
                     "before": entry.before, "after": after})
         records.append(record)
         records += _references(entry.obj)
+    for change, keys in session.info.get(_NOTES) or ():
+        out.append(change)
+        records += keys
     return out, list(dict.fromkeys(records))
 
 
@@ -174,6 +193,7 @@ async def record(session: Any, entry: AuditEntry) -> bool:
     await session.flush()
     found, records = changes(session.sync_session)
     session.info.pop(_KEY, None)
+    session.info.pop(_NOTES, None)
     if not found:
         return False
     await session.execute(insert(AuditLogRow).values(

@@ -14,6 +14,7 @@ statement instead (core/storage/database.py, docs/scaling.md).
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,6 +61,15 @@ class Sql:
         return self._sqlite
 
 
+def _sqlite_value(value: Any) -> Any:
+    """A parameter as SQLAlchemy's SQLite types store it (DateTime without zone, ISO dates)."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 _DEAD = ("ConnectionDoesNotExistError", "InterfaceError", "ConnectionResetError", "BrokenPipeError")
 
 
@@ -78,6 +88,9 @@ class Reader:
         self._conn = conn
         self._sqlite = sqlite
         self._in_transaction = in_transaction
+        self._begun = False
+        self.session_info: dict = {}
+        """The write session's `info` (of_session): what must happen after its commit."""
         self._driver: Any = None
 
     @property
@@ -88,19 +101,26 @@ class Reader:
     async def of_session(cls, session: Any, sqlite: bool) -> Reader:
         """A reader inside a write session's transaction (statements go through SQLAlchemy, so the
         transaction is begun and row locks are held until it ends)."""
-        return cls(await session.connection(), sqlite, in_transaction=True)
+        reader = cls(await session.connection(), sqlite, in_transaction=True)
+        reader.session_info = session.info
+        return reader
 
     async def fetch(self, sql: Sql, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        if self._in_transaction and not self._sqlite:
+        """Rows of `sql` (also INSERT/UPDATE … RETURNING). Parameters: str, int, None, date and
+        datetime (stored on SQLite as SQLAlchemy stores them), JSON already serialised to str."""
+        if self._in_transaction and not self._sqlite and not self._begun:
+            # the first statement of a write transaction goes through SQLAlchemy, which begins the
+            # transaction on the connection; the following ones go straight to the driver, inside it
             text, names = sql.for_pg()  # the asyncpg dialect's paramstyle is numeric_dollar ($1)
             result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
-            return result.all()
+            self._begun = True
+            return result.all() if result.returns_rows else []
         if self._sqlite:
             text, names = sql.for_sqlite()  # counted by SQLAlchemy's cursor event
-            result = await self._conn.exec_driver_sql(text, tuple(params[n] for n in names))
-            return result.all()
+            result = await self._conn.exec_driver_sql(text, tuple(_sqlite_value(params[n]) for n in names))
+            return result.all() if result.returns_rows else []
         text, names = sql.for_pg()
-        statements.note(text)
+        statements.note(text, direct=True)
         if self._driver is None:
             raw = await self._conn.get_raw_connection()
             self._driver = raw.driver_connection

@@ -32,7 +32,12 @@ class StatementCounter:
     def text(self) -> str:
         return "\n".join(f"{n}: {sql[:160]}" for n, sql in enumerate(self.statements, 1))
 
+    def record(self, sql: str, direct: bool) -> None:
+        """One statement; `direct`: sent straight to the driver (not through SQLAlchemy)."""
+        self.statements.append(sql)
+
     def __enter__(self) -> StatementCounter:
+        self._outer = _active.get()  # counters nest: every active one sees each statement
         self._token = _active.set(self)
         return self
 
@@ -40,11 +45,13 @@ class StatementCounter:
         _active.reset(self._token)
 
 
-def note(sql: str) -> None:
-    """Record one statement sent to the database by the active counter, if any."""
+def note(sql: str, *, direct: bool = False) -> None:
+    """Record one statement sent to the database with the active counters, if any; `direct`: sent
+    straight to the driver (core/storage/reader.py), which SQLAlchemy's event does not see."""
     counter = _active.get()
-    if counter is not None:
-        counter.statements.append(sql)
+    while counter is not None:
+        counter.record(sql, direct)
+        counter = counter._outer
 
 
 def count_statements(engine: AsyncEngine) -> None:

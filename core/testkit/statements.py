@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 
 from yibao.core.storage.database import Database
+from yibao.core.storage.statements import StatementCounter
 
 # Transaction control the driver or SQLAlchemy sends; not the application's reads and writes.
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
@@ -37,6 +38,8 @@ class Statements:
 
 @asynccontextmanager
 async def count_statements(db: Database) -> AsyncIterator[Statements]:
+    """Every statement `db` sends meanwhile: through SQLAlchemy (its cursor event) and straight to
+    the driver (the fast reads and writes of core/storage/reader.py report those themselves)."""
     found = Statements()
 
     def before(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
@@ -45,7 +48,21 @@ async def count_statements(db: Database) -> AsyncIterator[Statements]:
 
     target = db.engine.sync_engine
     event.listen(target, "before_cursor_execute", before)
+    direct = _Direct(found)
     try:
-        yield found
+        with direct:
+            yield found
     finally:
         event.remove(target, "before_cursor_execute", before)
+
+
+class _Direct(StatementCounter):
+    """Adds what the reader sends straight to the driver (SQLAlchemy's are seen by `before`)."""
+
+    def __init__(self, found: Statements):
+        super().__init__()
+        self._found = found
+
+    def record(self, sql: str, direct: bool) -> None:
+        if direct:
+            self._found.seen.append(sql)

@@ -134,7 +134,9 @@ FIELDS: dict[str, dict[str, Callable[[FieldPlan], Getter]]] = {
         "specialties": _plain_list(lambda v: v.specialties),
         "services": _plain_list(lambda v: (s.value for s in v.services)),
         "withdrawnOn": _date("withdrawn_on"),
+        "networks": _list(lambda v, r: v.networks),
     },
+    "NetworkMembership": {"kind": _enum("kind"), "id": _attr("id"), "name": _attr("name")},
     "SchemePeriod": {
         "scheme": _enum("scheme"), "tier": _attr("tier"), "validFrom": _date("valid_from"), "validTo": _date("valid_to"),
     },

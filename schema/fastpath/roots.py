@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from yibao.core.domain import SelectionKind
+from yibao.core.domain import NetworkKind, NetworkRef, SelectionKind
 from yibao.core.services import read_path
 
 from .plan import FieldPlan, NotCovered
 
 Root = Callable[[Any], Awaitable[Any]]
 
-LIST_FIELDS = ("tags", "specialties", "services")
+LIST_FIELDS = ("tags", "specialties", "services", "networks")
 
 
 class _Info:
@@ -72,9 +72,6 @@ def persons(plan: FieldPlan) -> Root:
 def institutions(plan: FieldPlan) -> Root:
     from .objects import object_builder
 
-    if any(a.name.value == "network" for a in plan.node.arguments):
-        raise NotCovered("institutions(network:)")  # the network filter runs through the service
-
     build = object_builder(plan)
     gate = _gate(plan)
     node = next((n for e in plan.children if e.name == "edges" for n in e.children if n.name == "node"), None)
@@ -85,9 +82,15 @@ def institutions(plan: FieldPlan) -> Root:
         args = _args(plan, r)
         gate(r, args)
         r.context.check_request()
+        network = args.get("network")
+        ref = None
+        if network is not None:  # as the resolver: NetworkRef(kind, id stripped)
+            kind, nid = ((network["kind"], network["id"]) if isinstance(network, dict)
+                         else (network.kind, network.id))
+            ref = NetworkRef(NetworkKind(kind), nid.strip())
         q = read_path.institution_query(args["city"], args.get("town"), args.get("level"), args.get("category"),
                                         args.get("search"),
-                                        args.get("includeWithdrawn", args.get("include_withdrawn", False)))
+                                        args.get("includeWithdrawn", args.get("include_withdrawn", False)), ref)
         page = await read_path.institutions_page(r.platform.db, r.platform.plugins, q, args.get("first"), args.get("after"),
                                                  lists=lists, total=total)
         return build(page, r)
