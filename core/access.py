@@ -12,6 +12,12 @@ from .ids import mask, normalize
 
 READ_CITY_PERSONS = {Role.AGENCY, Role.INSTITUTION}
 SELF_ROLES = {Role.PERSON, Role.PROXY}
+INTROSPECTION_ROLES = {Role.ADMIN, Role.INTEGRATOR, Role.AGENCY}
+"""Production mode: roles that build against the schema (integrators, agencies' systems, admin)."""
+
+
+def may_introspect(actor: Actor) -> bool:
+    return actor.role in INTROSPECTION_ROLES
 
 
 def require_token(actor: Actor) -> None:

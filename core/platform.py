@@ -27,7 +27,13 @@ from .services.selections import Selections
 from .storage.database import DEFAULT_URL, Database
 from .storage.migrate import upgrade
 
-__all__ = ["Call", "Platform", "Settings"]
+__all__ = ["Call", "ConfigurationError", "Platform", "Settings"]
+
+MIN_SECRET_BYTES = 32
+
+
+class ConfigurationError(Exception):
+    """The server refuses to start with this configuration (said in one line, no traceback)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +41,22 @@ class Settings:
     database_url: str = DEFAULT_URL
     secret: str | None = None
     training: bool = False
+    production: bool = False
+    """YIBAO_ENV=production: introspection and suggestions for some roles only, a strong secret required."""
+    graphiql: bool = True
+    """GraphiQL at /graphql; off in production unless YIBAO_GRAPHIQL=1."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        production = env.get("YIBAO_ENV", "").strip().lower() == "production"
         return cls(
             database_url=env.get("YIBAO_DATABASE_URL") or DEFAULT_URL,
             secret=env.get("YIBAO_SECRET") or None,
             training=env.get("YIBAO_TRAINING", "") in ("1", "true", "yes"),
+            production=production,
+            graphiql=env.get("YIBAO_GRAPHIQL", "") in ("1", "true", "yes") if production or env.get("YIBAO_GRAPHIQL")
+            else True,
         )
 
 
@@ -55,6 +69,9 @@ class Platform:
         self.plugins = plugins or PluginHost.load()
         self.clock = clock or Clock(training=settings.training)
         self.secret = settings.secret or resolve_secret(settings.database_url, {})
+        if settings.production and len((settings.secret or "").encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError(f"YIBAO_ENV=production needs YIBAO_SECRET of at least {MIN_SECRET_BYTES} bytes "
+                                     f"(got {len((settings.secret or '').encode())})")
         self.events = ApplicationEventBus(self.db)
         self.institutions = Institutions(self.db, self.plugins)
         self.persons = Persons(self.db, self.plugins)

@@ -1,8 +1,7 @@
-"""The composed schema, with parser/validation caches and coded top-level errors."""
+"""The composed schema: parsing, validation and limits through schema/prepare.py; errors shaped by schema/errors.py."""
 
 import datetime
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
 
 from . import descriptions
 from .errors import process_errors
@@ -12,6 +11,7 @@ from .scalars import DateTime
 from .string_inputs import StringInputs
 from .subscriptions import Subscription
 from .filing_types import RemoteFiling
+from .prepared import Prepared
 from .types import Agency, Application, City, Institution, Person, Selection
 
 
@@ -26,7 +26,9 @@ def _build() -> YibaoSchema:
         mutation=Mutation,
         subscription=Subscription,
         types=[City, Institution, Agency, Person, Selection, Application, RemoteFiling],
-        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), StringInputs],
+        # parsing, validation and limits are cached and checked in schema/prepare.py (Prepared);
+        # StringInputs refuses a NUL in any string argument before execution
+        extensions=[Prepared, StringInputs],
         scalar_overrides={datetime.datetime: DateTime},
     )
 

@@ -6,10 +6,14 @@ from typing import Any
 
 from strawberry.types import Info
 
+from yibao.core.access import may_introspect
 from yibao.core.auth import Actor, actor_from_header
+from yibao.core.errors import RequestError
 from yibao.core.platform import Call, Platform
 
 from .dataloaders import Loaders
+from .limits import Limits
+from .prepare import Policy, Prepared
 
 
 @dataclass
@@ -20,6 +24,9 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: dict = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    prepared: Prepared | None = None
+    """The operation the HTTP transport parsed, validated and measured (schema/prepare.py)."""
     _loaders: Loaders | None = None
     _loaders_at: int = -1
 
@@ -39,6 +46,17 @@ class Context:
         if self._loaders is None or self._loaders_at != commits:
             self._loaders, self._loaders_at = Loaders(self.platform), commits
         return self._loaders
+
+    def policy(self) -> Policy:
+        """Production mode: introspection and "did you mean" suggestions only for roles that need them."""
+        if not self.platform.settings.production:
+            return Policy()
+        try:
+            actor = self.call.actor
+        except RequestError:
+            actor = None
+        allowed = actor is not None and may_introspect(actor)
+        return Policy(introspection=allowed, suggestions=allowed)
 
     def check_request(self) -> Call:
         """Validate the token and business-date header even where anonymous callers are welcome:
