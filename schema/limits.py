@@ -48,7 +48,7 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3000
-    max_body_bytes: int = 100_000
+    max_body_bytes: int = 1_000_000  # 1 MB: the longest legitimate value (a 100,000-character material) fits; 10 MB does not
     timeout_seconds: float = 15.0
 
     @classmethod
