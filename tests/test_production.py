@@ -82,9 +82,61 @@ def test_workers_start_that_many_processes(tmp_path):
             time.sleep(0.1)
         workers = [c for c in children if "spawn_main" in _cmdline(c)]
         assert len(workers) == 2, [_cmdline(c) for c in children]
+        answered = _answering_pids(port, workers)
+        assert len(answered) == 2, answered  # both processes answer GraphQL, not only exist
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _answering_pids(port: int, workers: list[str], attempts: int = 200) -> set[str]:
+    """The worker processes that answered a GraphQL request, found by which one holds the server
+    side of each connection (/proc: the socket's inode); connections are kept open until two are seen."""
+    import socket
+
+    held: list[socket.socket] = []
+    answered: set[str] = set()
+    body = b'{"query":"{ __typename }"}'
+    request = (b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    try:
+        for _ in range(attempts):  # bounded; the kernel hands each connection to one of the workers
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            held.append(sock)
+            sock.sendall(request)
+            reply = b""
+            while b'"__typename"' not in reply and len(reply) < 65536:  # headers and body may come apart
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            assert reply.startswith(b"HTTP/1.1 200") and b'"__typename":"Query"' in reply, reply
+            client_port = sock.getsockname()[1]
+            inode = _server_inode(port, client_port)
+            for pid in workers:
+                try:
+                    fds = os.listdir(f"/proc/{pid}/fd")
+                except OSError:
+                    continue
+                if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in fds
+                       if os.path.exists(f"/proc/{pid}/fd/{fd}")):
+                    answered.add(pid)
+            if len(answered) == 2:
+                break
+    finally:
+        for sock in held:
+            sock.close()
+    return answered
+
+
+def _server_inode(server_port: int, client_port: int) -> str:
+    """The inode of the server's socket for the connection from 127.0.0.1:client_port."""
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        fields = line.split()
+        local, remote = fields[1], fields[2]
+        if int(local.split(":")[1], 16) == server_port and int(remote.split(":")[1], 16) == client_port:
+            return fields[9]
+    return "none"
 
 
 def _cmdline(pid: str) -> str:
