@@ -162,3 +162,15 @@ async def test_the_access_log_never_holds_an_id_number(yibao_client, caplog, new
     assert len(lines) == 1 and " GET /graphql 200 " in lines[0], lines
     assert response.headers["x-request-id"] in lines[0]
     assert pid not in caplog.text and pid[6:14] not in caplog.text
+
+
+async def test_refusals_before_execution_speak_the_callers_language(yibao_client):
+    """Issue 14: `message` in the language asked for (Chinese by default), both texts in extensions,
+    for the transport's own refusals too (syntax, malformed body, throttling share _error_answer)."""
+    for accept_language, expected in ((None, "zh"), ("en-US,en;q=0.9", "en"), ("zh-CN", "zh")):
+        extra = {"Accept-Language": accept_language} if accept_language else {}
+        for body in ('{"query": "{ cities { code }"}', '"hello"'):
+            response = await post(yibao_client.http, body, **extra)
+            error = response.json()["errors"][0]
+            assert error["message"] == error["extensions"]["message" if expected == "zh" else "messageEn"], error
+            assert error["extensions"]["message"] != error["extensions"]["messageEn"]
