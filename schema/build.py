@@ -1,7 +1,10 @@
 """The composed schema: parsing, validation and limits through schema/prepare.py; errors shaped by schema/errors.py."""
 
 import datetime
+from typing import Any
+
 import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from . import descriptions
 from .errors import process_errors
@@ -20,6 +23,16 @@ class YibaoSchema(strawberry.Schema):
         process_errors(errors, execution_context.context if execution_context else None)
 
 
+class OneRootFieldAtATime(StrawberryGraphQLCoreExecutionContext):
+    """Root fields run one after another, as a mutation's always do, so a request holds one
+    database session at a time however many aliases it has (issue 10: 1,000 aliases held 1,000
+    sessions and exhausted the pool for everyone). Below the root, DataLoaders batch as before."""
+
+    def execute_root_grouped_field_set(self, root_type: Any, root_value: Any, grouped_field_set: Any,
+                                       serially: bool, position_context: Any) -> Any:
+        return super().execute_root_grouped_field_set(root_type, root_value, grouped_field_set, True, position_context)
+
+
 def _build() -> YibaoSchema:
     return YibaoSchema(
         query=Query,
@@ -30,6 +43,7 @@ def _build() -> YibaoSchema:
         # StringInputs refuses a NUL in any string argument before execution
         extensions=[Prepared, StringInputs],
         scalar_overrides={datetime.datetime: DateTime},
+        execution_context_class=OneRootFieldAtATime,
     )
 
 

@@ -147,3 +147,37 @@ async def test_the_websocket_path_refuses_with_the_same_codes(yibao_backend, tmp
     assert found[1] == ["GRAPHQL_VALIDATION_FAILED"]
     assert found[3] == ["BAD_USER_INPUT"]
     assert found[2] == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+async def test_a_request_holds_one_database_connection_at_a_time(yibao_client, new_id, fast_path):
+    """Issue 10: each alias held its own database session, so a few aliased requests exhausted the
+    pool for everyone. Root fields now run one after another (as a mutation's do), on both paths."""
+    from sqlalchemy import event
+
+    engine = yibao_client.platform.db.engine.sync_engine
+    held = {"now": 0, "peak": 0}
+
+    def out(*_):  # type: ignore[no-untyped-def]
+        held["now"] += 1
+        held["peak"] = max(held["peak"], held["now"])
+
+    def back(*_):  # type: ignore[no-untyped-def]
+        held["now"] -= 1
+
+    aliases = " ".join(f'p{i}: person(idNumber: "{new_id()}") {{ name }} '
+                       f'i{i}: institutions(city: "zhongshan", first: 2) {{ totalCount }}' for i in range(8))
+    app = create_app(platform=yibao_client.platform, fast_path=fast_path)
+    event.listen(engine, "checkout", out)
+    event.listen(engine, "checkin", back)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://yibao.test") as http:
+            response = await http.post("/graphql", json={"query": "{ %s }" % aliases}, headers={
+                "Accept": GRJ, "Authorization": f"Bearer {yibao_client.token('admin')}"})
+    finally:
+        event.remove(engine, "checkout", out)
+        event.remove(engine, "checkin", back)
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    assert body["data"]["p0"] is None and body["data"]["i7"]["totalCount"] > 0
+    assert held["peak"] == 1, held
