@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -19,6 +20,10 @@ from .storage.database import Database
 
 CHANNEL = "yibao_application_events"
 PENDING = "yibao_pending_events"
+RESYNC = 0
+"""Handed to every follower after the LISTEN connection came back: events committed while it was
+down were never delivered, so followers re-read their application's events (no event id is 0)."""
+log = logging.getLogger("yibao.events")
 
 
 class ApplicationEventBus:
@@ -27,6 +32,9 @@ class ApplicationEventBus:
         self._followers: dict[int, set[asyncio.Queue[int]]] = {}
         self._listener = None
         self._listen_lock = asyncio.Lock()
+        self._supervisor: asyncio.Task | None = None
+        self._lost = asyncio.Event()
+        self.reconnects = 0
         db.commit_hooks.append(self._after_commit)
 
     async def record(self, session: AsyncSession, application_id: int, event_id: int) -> None:
@@ -75,19 +83,58 @@ class ApplicationEventBus:
         async with self._listen_lock:
             if self._listener is not None:
                 return
-            import asyncpg
+            await self._connect()
+            if self._supervisor is None:
+                self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
 
-            url = make_url(self.db.listen_url)  # a direct connection behind a pooler (docs/scaling.md)
-            conn = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                         password=url.password, database=url.database)
-            await conn.add_listener(CHANNEL, self._on_notify)
-            self._listener = conn
+    async def _connect(self) -> None:
+        import asyncpg
+
+        url = make_url(self.db.listen_url)  # a direct connection behind a pooler (docs/scaling.md)
+        conn = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
+                                     password=url.password, database=url.database, timeout=5)
+        conn.add_termination_listener(lambda _c: self._lost.set())
+        await conn.add_listener(CHANNEL, self._on_notify)
+        self._lost.clear()
+        self._listener = conn
+
+    async def _supervise(self) -> None:
+        """Keep one LISTEN connection: when PostgreSQL drops it, reconnect with backoff and resync."""
+        delay = 0.2
+        while True:
+            await self._lost.wait()
+            old, self._listener = self._listener, None
+            if old is not None and not old.is_closed():
+                old.terminate()
+            log.warning("LISTEN connection lost; reconnecting")
+            while self._listener is None:
+                try:
+                    await self._connect()
+                except Exception as exc:  # the database is still down: try again, more slowly
+                    log.warning("LISTEN reconnect failed (%s); retrying in %.1fs", type(exc).__name__, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+            delay = 0.2
+            self.reconnects += 1
+            log.warning("LISTEN connection re-established")
+            for queues in list(self._followers.values()):
+                for queue in queues:
+                    queue.put_nowait(RESYNC)
+
+    def healthy(self) -> bool:
+        """Live events are delivered: SQLite (in process), no follower yet, or the LISTEN connection is up."""
+        if self.db.sqlite or self._supervisor is None:
+            return True
+        return self._listener is not None and not self._listener.is_closed()
 
     def _on_notify(self, _conn, _pid, _channel, payload: str) -> None:  # type: ignore[no-untyped-def]
         message = json.loads(payload)
         self._deliver(int(message["application"]), int(message["event"]))
 
     async def close(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            self._supervisor = None
         if self._listener is not None:
             await self._listener.close()
             self._listener = None

@@ -1,16 +1,24 @@
-"""The HTTP application: GraphQL (HTTP and WebSocket) and GraphiQL at /graphql, /healthz."""
+"""The HTTP application: GraphQL (HTTP and WebSocket) and GraphiQL at /graphql, /healthz.
+
+HTTP requests go through schema/http.py (GraphQL over HTTP, limits, backpressure, then the compiled
+fast read path of schema/fastpath for the operations it covers, else strawberry); WebSocket
+subscriptions and the GraphiQL page through strawberry's view. Around them: correlation ids and the
+access log (schema/middleware.py), CORS when `YIBAO_CORS_ORIGINS` names origins, and gzip.
+"""
 
 import gc
+import os
 from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 
 from yibao.core.platform import Platform, Settings
 
@@ -18,15 +26,21 @@ from . import export_http, fhir_http, graphiql
 from .build import served_schema
 from .error_types import check_error_codes
 from .context import Context
-from .fastpath.http import answer as fast_answer
+from .http import GraphQLHTTP
+from .limits import Limits
+from .middleware import RequestIds
+from .pressure import Pressure
 from .types import City
+
+CORS_HEADERS = ["Authorization", "Content-Type", "Accept", "Accept-Language", "X-Business-Date", "X-Request-Id"]
 
 
 class YibaoGraphQL(GraphQL):
-    def __init__(self, platform: Platform, *, fast_path: bool = True):
-        super().__init__(served_schema(platform.settings.federation), graphql_ide="graphiql")
+    def __init__(self, platform: Platform, limits: Limits):
+        super().__init__(served_schema(platform.settings.federation),
+                         graphql_ide="graphiql" if platform.settings.graphiql else None)
         self.platform = platform
-        self.fast_path = fast_path
+        self.limits = limits
         self.cities = City.directory(platform.plugins)
 
     async def render_graphql_ide(self, request: Any) -> Any:
@@ -34,37 +48,35 @@ class YibaoGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(platform=self.platform, headers=request.headers, cities=self.cities,
-                       request=request, response=response)
+                       request=request, response=response, limits=self.limits)
 
-    def _fast_context(self, request: Request) -> Context:
-        return Context(platform=self.platform, headers=request.headers, cities=self.cities, request=request)
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and self.fast_path:
-            # Issue 9: covered read operations are answered by the compiled plan; everything else,
-            # and every error, by strawberry with the same (already read) request.
-            request = Request(scope, receive)
-            response = await fast_answer(self.schema, request, self._fast_context)
-            if response is None:
-                try:
-                    response = await self.run(request)
-                except HTTPException as e:
-                    response = PlainTextResponse(e.reason, status_code=e.status_code)
-            await response(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+def cors_origins(environ: dict[str, str] | None = None) -> list[str]:
+    """YIBAO_CORS_ORIGINS: comma-separated origins; unset = none (CORS off)."""
+    raw = (os.environ if environ is None else environ).get("YIBAO_CORS_ORIGINS", "")
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None, *, freeze_gc: bool = False,
-               fast_path: bool = True) -> Starlette:
-    """`fast_path=False` answers every operation through strawberry (the differential tests' reference)."""
+               limits: Limits | None = None, pressure: Pressure | None = None,
+               origins: list[str] | None = None, fast_path: bool = True) -> Starlette:
+    """`fast_path=False` answers every operation through strawberry (the differential tests' reference);
+    either way the transport (limits, cost, status codes, errors) is the same."""
     platform = platform or Platform(settings or Settings.from_env())
     check_error_codes(platform.plugins)
-    graphql = YibaoGraphQL(platform, fast_path=fast_path)
+    limits = limits or Limits.from_env()
+    graphql = YibaoGraphQL(platform, limits)
+    http = GraphQLHTTP(platform, graphql.cities, limits=limits, pressure=pressure or Pressure.from_env(),
+                       ide=graphql if platform.settings.graphiql else None, fast_path=fast_path,
+                       served=graphql.schema)
+    origins = cors_origins() if origins is None else origins
 
     async def healthz(_request: Request) -> JSONResponse:
         ok = await platform.db.ping()
-        return JSONResponse({"status": "ok" if ok else "database unreachable"}, status_code=200 if ok else 503)
+        live = platform.events.healthy()
+        body = {"status": "ok" if ok and live else "degraded" if ok else "database unreachable",
+                "database": ok, "events": live}
+        return JSONResponse(body, status_code=200 if ok and live else 503)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette):
@@ -78,16 +90,29 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         yield
         await platform.stop()
 
+    middleware = [Middleware(RequestIds)]
+    if origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                                     allow_headers=CORS_HEADERS, expose_headers=["X-Request-Id", "Retry-After"],
+                                     max_age=600))
+    middleware.append(Middleware(GZipMiddleware, minimum_size=500))
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", http, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             *export_http.routes,
             Mount(graphiql.ASSETS_PATH, graphiql.assets()),
             *fhir_http.routes,
         ],
+        middleware=middleware,
         lifespan=lifespan,
     )
     app.state.platform = platform
+    app.state.http = http
     return app
+
+
+def serve_app() -> Starlette:
+    """The app one `yibao serve --workers N` process serves (uvicorn's factory)."""
+    return create_app(freeze_gc=True)

@@ -1,8 +1,10 @@
-"""The composed schema, with parser/validation caches and coded top-level errors."""
+"""The composed schema: parsing, validation and limits through schema/prepare.py; errors shaped by schema/errors.py."""
 
 import datetime
+from typing import Any
+
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from . import descriptions
 from .errors import process_errors
@@ -12,12 +14,23 @@ from .scalars import DateTime
 from .string_inputs import StringInputs
 from .subscriptions import Subscription
 from .filing_types import RemoteFiling
+from .prepared import Prepared
 from .types import Agency, Application, City, Institution, Person, Selection
 
 
 class YibaoSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
         process_errors(errors, execution_context.context if execution_context else None)
+
+
+class OneRootFieldAtATime(StrawberryGraphQLCoreExecutionContext):
+    """Root fields run one after another, as a mutation's always do, so a request holds one
+    database session at a time however many aliases it has (issue 10: 1,000 aliases held 1,000
+    sessions and exhausted the pool for everyone). Below the root, DataLoaders batch as before."""
+
+    def execute_root_grouped_field_set(self, root_type: Any, root_value: Any, grouped_field_set: Any,
+                                       serially: bool, position_context: Any) -> Any:
+        return super().execute_root_grouped_field_set(root_type, root_value, grouped_field_set, True, position_context)
 
 
 def schema_arguments() -> dict:
@@ -27,8 +40,11 @@ def schema_arguments() -> dict:
         mutation=Mutation,
         subscription=Subscription,
         types=[City, Institution, Agency, Person, Selection, Application, RemoteFiling],
-        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), StringInputs],
+        # parsing, validation and limits are cached and checked in schema/prepare.py (Prepared);
+        # StringInputs refuses a NUL in any string argument before execution
+        extensions=[Prepared, StringInputs],
         scalar_overrides={datetime.datetime: DateTime},
+        execution_context_class=OneRootFieldAtATime,
     )
 
 

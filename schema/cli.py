@@ -296,9 +296,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from .app import create_app
 
+    from yibao.core.platform import ConfigurationError
+
+    try:
+        Platform(settings)  # refuses a weak secret in production before anything starts
+    except ConfigurationError as exc:
+        print(f"CONFIGURATION: {exc}", file=sys.stderr)
+        return 2
     asyncio.run(_upgrade(settings))  # the first serve creates and migrates the database
+    # uvicorn's access log prints query strings (a GET may carry an ID number): ours (yibao.access) does not.
+    # --access-log switches ours on (off by default: a line per request costs CPU).
+    log_config = {**uvicorn.config.LOGGING_CONFIG, "loggers": {
+        **uvicorn.config.LOGGING_CONFIG["loggers"],
+        "yibao": {"handlers": ["default"], "level": "INFO", "propagate": False},
+        "yibao.access": {"level": "INFO" if args.access_log else "WARNING"}}}
+    workers = getattr(args, "workers", 1) or 1
+    if workers > 1:  # N processes, each with its own app built from the same environment
+        uvicorn.run("yibao.schema.app:serve_app", factory=True, workers=workers, host=args.host, port=args.port,
+                    log_level="info", access_log=False, log_config=log_config)
+        return 0
     app = create_app(settings, freeze_gc=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=args.access_log)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False, log_config=log_config)
     return 0
 
 

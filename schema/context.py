@@ -6,11 +6,16 @@ from typing import Any
 
 from strawberry.types import Info
 
+from yibao.core.access import may_introspect
 from yibao.core.auth import Actor, actor_from_header
 from yibao.core.call import new_correlation_id
+from yibao.core.errors import RequestError
 from yibao.core.platform import Call, Platform
 
 from .dataloaders import Loaders
+from .faults import request_id
+from .limits import Limits
+from .prepare import Policy, Prepared
 
 
 @dataclass
@@ -21,6 +26,9 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: dict = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    prepared: Prepared | None = None
+    """The operation the HTTP transport parsed, validated and measured (schema/prepare.py)."""
     _loaders: Loaders | None = None
     _loaders_at: int = -1
 
@@ -32,11 +40,11 @@ class Context:
         actor: Actor = actor_from_header(self.platform.secret, auth, max_ttl=self.platform.settings.max_token_ttl,
                                          revoked=self.platform.revocations.revoked)
         headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
-        # The request's correlation id (X-Request-Id when the caller sent a sane one), recorded in the
-        # audit log with the request's writes. When the HTTP layer assigns request ids itself, this
-        # becomes its id (one line).
+        # The request's correlation id, recorded in the audit log with the request's writes: the one
+        # the HTTP layer assigned (schema/middleware.py: X-Request-Id when sane, the response carries
+        # it), else (a WebSocket message) the header's when sane, else a new one.
         return Call(actor=actor, today=self.platform.clock.today(headers),
-                    correlation_id=new_correlation_id(headers.get("x-request-id")))
+                    correlation_id=request_id.get() or new_correlation_id(headers.get("x-request-id")))
 
     @property
     def loaders(self) -> Loaders:
@@ -45,6 +53,17 @@ class Context:
         if self._loaders is None or self._loaders_at != commits:
             self._loaders, self._loaders_at = Loaders(self.platform), commits
         return self._loaders
+
+    def policy(self) -> Policy:
+        """Production mode: introspection and "did you mean" suggestions only for roles that need them."""
+        if not self.platform.settings.production:
+            return Policy()
+        try:
+            actor = self.call.actor
+        except RequestError:
+            actor = None
+        allowed = actor is not None and may_introspect(actor)
+        return Policy(introspection=allowed, suggestions=allowed)
 
     def check_request(self) -> Call:
         """Validate the token and business-date header even where anonymous callers are welcome:

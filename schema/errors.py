@@ -18,6 +18,8 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from yibao.core.error_codes import info, is_registered
 from yibao.core.errors import Refused, RequestError
 
+from .faults import classify as classify_fault, current_request_id
+
 log = logging.getLogger("yibao.graphql")
 
 Language = Literal["zh", "en"]
@@ -67,7 +69,7 @@ def classify(error: GraphQLError) -> ErrorText:
     original = error.original_error
     ext = dict(error.extensions or {})
     if isinstance(original, RequestError):
-        return ErrorText(original.code, original.message, original.message_en)
+        return ErrorText(original.code, original.message, original.message_en, original.facts or None)
     if isinstance(original, Refused):
         first = original.errors[0]
         return ErrorText(first.code, first.message, first.message_en)
@@ -86,7 +88,11 @@ def classify(error: GraphQLError) -> ErrorText:
         if error.path is None:  # before execution: the document does not fit the schema
             return ErrorText("GRAPHQL_VALIDATION_FAILED", f"查询与模式不符：{error.message}", error.message)
         return ErrorText("BAD_USER_INPUT", f"参数值不正确：{error.message}", error.message)
-    return ErrorText("INTERNAL_ERROR", info("INTERNAL_ERROR").zh, "internal error")
+    outage = classify_fault(original)  # database unreachable or pool exhausted: retry later, not a bug
+    if outage is not None:
+        return ErrorText(outage.code, outage.message, outage.message_en, outage.facts or None)
+    return ErrorText("INTERNAL_ERROR", info("INTERNAL_ERROR").zh, "internal error",
+                     {"correlationId": current_request_id()})
 
 
 def shape(error: GraphQLError, language: Language) -> GraphQLError:
@@ -127,6 +133,7 @@ def process_errors(errors: list[GraphQLError], context: Any) -> None:
     error. Called by the schema's `process_errors`, which strawberry runs on every path: parse,
     validation, execution and subscriptions."""
     for error in errors:
-        if classify(error).code == "INTERNAL_ERROR":
-            log.error("internal error: %s", error.message, exc_info=error.original_error)
+        if classify(error).code == "INTERNAL_ERROR":  # logged once, with the id the response carries
+            log.error("internal error [%s] at %s: %s", current_request_id(), error.path, error.message,
+                      exc_info=error.original_error)
     shape_all(errors, context)

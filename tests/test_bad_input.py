@@ -149,3 +149,21 @@ async def test_a_bad_global_id_is_a_clear_error(zhongshan, yibao_client, person)
 
     result = await yibao_client(WITHDRAW, {"id": "nonsense"}, token=zhongshan.person_token(person), today="2026-04-03")
     assert result.error_codes() == ["INVALID_ID"]
+
+
+@pytest.mark.parametrize("details", [5, "text", [1, 2], True])
+async def test_details_that_is_not_an_object_is_refused(zhongshan, yibao_client, yibao_platform, new_id, details):
+    from .support import SUBMIT
+
+    pid = new_id()
+    await zhongshan.register(pid, on="2026-03-02")
+    rows = await counts(yibao_platform)
+    result = await yibao_client(SUBMIT, {"input": {
+        "idNumber": pid, "serviceItemCode": "GD-14", "channel": "YUEYIBAO", "details": details,
+        "materials": ["有效身份证件", "《广东省异地就医登记备案表》", "个人承诺书"]}},
+        token=zhongshan.person_token(pid), today="2026-03-02")
+    assert result.errors is None
+    body = result.data["submitApplication"]
+    assert body["application"] is None
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [("BAD_USER_INPUT", ["details"])]
+    assert await counts(yibao_platform) == rows

@@ -64,6 +64,7 @@ class Pair:
         fast = await self.fast.post("/graphql", json=payload, headers=self.headers(token))
         slow = await self.slow.post("/graphql", json=payload, headers=self.headers(token))
         assert fast.status_code == slow.status_code
+        assert fast.content == slow.content  # byte for byte, `extensions.cost` included
         return fast.json(), slow.json()
 
     async def direct(self, query: str, variables: dict | None = None, token: str | None = None):
@@ -79,7 +80,8 @@ class Pair:
         assert answered is not fastpath.NOT_COVERED
         fast, slow = await self.both(query, variables, token)
         assert "errors" not in slow, slow
-        assert fast == slow == {"data": answered}
+        # the transport adds the operation's cost to both (CONTRACT: every response's extensions.cost)
+        assert fast == slow == {"data": answered, "extensions": {"cost": slow["extensions"]["cost"]}}
         return answered
 
 
@@ -310,7 +312,7 @@ async def test_generated_operations_match_graphql_core(pair):
         assert fast == slow, query
         if answered is not fastpath.NOT_COVERED:
             covered += 1
-            assert slow == {"data": answered}, query
+            assert slow == {"data": answered, "extensions": {"cost": slow["extensions"]["cost"]}}, query
     assert covered >= len(operations) // 4, covered  # the comparison exercised the fast path itself
 
 

@@ -19,7 +19,7 @@ from ..auth import Role
 from ..call import Call
 from ..domain import Channel, SelectionKind
 from ..errors import BadArgument, Forbidden
-from ..events import ApplicationEventBus
+from ..events import RESYNC, ApplicationEventBus
 from ..pagination import Page, after_id, build_page, page_request
 from ..storage import audit
 from ..storage.database import Database
@@ -331,6 +331,13 @@ class Applications:
                 for event in current.events:
                     yield event
             async for event_id in follower:
+                if event_id == RESYNC:  # the LISTEN connection came back: catch up on what it missed
+                    current = await self.get(call, pk)
+                    for event in current.events if current else ():
+                        if event.id not in seen:
+                            seen.add(event.id)
+                            yield event
+                    continue
                 if event_id in seen:
                     continue
                 seen.add(event_id)

@@ -73,7 +73,7 @@ class Database:
             # No pool_pre_ping (a BEGIN/ROLLBACK round trip per checkout): a connection found dead on
             # use is invalidated (SQLAlchemy drops the pool's stale connections on a disconnect
             # error) and the fast reads retry once (storage/reader.py).
-            kwargs.update(pool_size=10, max_overflow=10)
+            kwargs.update(pool_size=10, max_overflow=10, pool_timeout=5)  # exhausted: 503 after 5 s, not 30
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.sqlite:
             _sqlite_transactions(self.engine)

@@ -64,3 +64,13 @@ async def answer(schema: Any, request: Request, make_context: Callable[[Request]
     if data is NOT_COVERED:
         return None
     return Response(orjson.dumps({"data": data}), media_type="application/json")
+
+
+async def answer_prepared(document: DocumentNode, variables: dict | None, operation_name: str | None,
+                          context: Any, schema: GraphQLSchema | None = None) -> dict[str, Any] | None:
+    """The transport's entry (schema/http.py): `data` for a document it has already parsed, validated,
+    measured against its limits and admitted, or None when graphql-core must answer (not covered,
+    or any error). Pass the same DocumentNode object for the same query text (the transport caches
+    parsing per text) so the compiled plan is found again."""
+    data = await execute(document, variables, operation_name, context, schema)
+    return None if data is NOT_COVERED else data
