@@ -153,6 +153,8 @@ async def test_a_bad_global_id_is_a_clear_error(zhongshan, yibao_client, person)
 
 @pytest.mark.parametrize("details", [5, "text", [1, 2], True])
 async def test_details_that_is_not_an_object_is_refused(zhongshan, yibao_client, yibao_platform, new_id, details):
+    """Issue 10: `details` that is not an object crashed submitApplication; the input layer now
+    refuses it before any service runs, with a coded top-level error naming the field."""
     from .support import SUBMIT
 
     pid = new_id()
@@ -162,8 +164,6 @@ async def test_details_that_is_not_an_object_is_refused(zhongshan, yibao_client,
         "idNumber": pid, "serviceItemCode": "GD-14", "channel": "YUEYIBAO", "details": details,
         "materials": ["有效身份证件", "《广东省异地就医登记备案表》", "个人承诺书"]}},
         token=zhongshan.person_token(pid), today="2026-03-02")
-    assert result.errors is None
-    body = result.data["submitApplication"]
-    assert body["application"] is None
-    assert [(e["code"], e["field"]) for e in body["errors"]] == [("BAD_USER_INPUT", ["details"])]
+    assert result.error_codes() == ["INPUT_JSON_INVALID"]
+    assert result.errors[0]["extensions"]["field"] == ["input", "details"]
     assert await counts(yibao_platform) == rows

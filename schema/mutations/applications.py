@@ -7,7 +7,6 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from yibao.core.errors import UserError as UserErrorValue
 from yibao.core.services.application_flow import ReviewInput, SubmitInput
 from yibao.core.services.application_records import ReviewDecision as ReviewDecisionValue
 from yibao.core.services.application_records import SubmissionDetails
@@ -73,9 +72,8 @@ def _payload(c, app, errors) -> ApplicationPayload:
                      description="Submit an application; every missing material is named at once (一次性告知).")
 async def submit_application(info: Info, input: SubmitApplicationInput) -> ApplicationPayload:
     c = ctx(info)
-    if input.details is not None and not isinstance(input.details, dict):  # before any service runs
-        return _payload(c, None, [UserError.from_domain(UserErrorValue(
-            "BAD_USER_INPUT", "details 须为 JSON 对象", "details must be a JSON object", ("details",)))])
+    # `details` that is not a JSON object never gets here: the input layer refuses it first
+    # (schema/string_inputs.py, INPUT_JSON_INVALID; tests/test_input_rules.py)
     app, errors = await attempt(c.platform.application_flow.submit(c.call, SubmitInput(
         id_number=input.id_number, service_item_code=input.service_item_code, channel=input.channel,
         materials=tuple(input.materials), details=SubmissionDetails.from_json(input.details if isinstance(input.details, dict) else None),
