@@ -77,6 +77,23 @@ def test_production_refuses_a_short_secret(tmp_path):
         Platform(Settings.from_env(env))
 
 
+def test_a_verified_token_is_reused_only_until_it_expires():
+    """Issue 9: a token verified once is not verified again on the next request (its signature cost
+    8% of a page); the cached answer ends at the token's exp, and a forged twin is never a hit."""
+    secret = "s" * 32
+    token = issue_token(secret, Role.AGENCY, city="zhongshan", ttl=2)
+    first = actor_from_header(secret, f"Bearer {token}")
+    assert actor_from_header(secret, f"Bearer {token}") is first  # the second use is the cached check
+    assert first.expires_at is not None
+    with pytest.raises(NotAuthenticated) as wrong_key:
+        actor_from_header("t" * 32, f"Bearer {token}")  # same token, another secret: verified afresh
+    assert wrong_key.value.code == "INVALID_TOKEN"
+    time.sleep(max(0.0, first.expires_at - time.time()) + 0.1)
+    with pytest.raises(NotAuthenticated) as expired:
+        actor_from_header(secret, f"Bearer {token}")
+    assert expired.value.code == "TOKEN_EXPIRED"
+
+
 async def test_a_revoked_token_is_refused_and_others_are_not(yibao_client, yibao_platform):
     token = yibao_client.token("agency", city="zhongshan")
     other = yibao_client.token("agency", city="zhongshan")
