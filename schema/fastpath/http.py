@@ -1,20 +1,17 @@
-"""The fast path at the HTTP edge: POST application/json, parsed and validated once per query text.
+"""The fast path's entry for the HTTP transport (schema/http.py).
 
-`answer(request, make_context)` returns a Response for a covered operation, or None: then the
-request (its body already read and kept by Starlette) goes to strawberry unchanged, so every
-error, status code and extension is produced where it always was.
+The transport parses, validates, measures and admits the operation, then asks `answer_prepared`
+for its `data`; None sends it to strawberry, so every error, status code and extension is
+produced where it always is. `document` (parsed and validated once per query text) serves the
+differential tests.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
-import orjson
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules
-from starlette.requests import Request
-from starlette.responses import Response
 from strawberry.schema.schema import validate_document
 
 from ..build import schema as _strawberry_schema
@@ -40,30 +37,6 @@ def document(query: str, schema: GraphQLSchema | None = None) -> DocumentNode | 
     if len(_DOCUMENTS) > _MAX_DOCUMENTS:
         _DOCUMENTS.popitem(last=False)
     return doc
-
-
-async def answer(schema: Any, request: Request, make_context: Callable[[Request], Any]) -> Response | None:
-    """`schema`: the strawberry schema the view serves."""
-    if request.method != "POST" or not request.headers.get("content-type", "").startswith("application/json"):
-        return None
-    try:
-        payload = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(payload, dict):
-        return None
-    query, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
-    if not isinstance(query, str) or not (variables is None or isinstance(variables, dict)) \
-            or not (name is None or isinstance(name, str)):
-        return None
-    gql = schema._schema
-    doc = document(query, gql)
-    if doc is None:
-        return None
-    data = await execute(doc, variables, name, make_context(request), gql)
-    if data is NOT_COVERED:
-        return None
-    return Response(orjson.dumps({"data": data}), media_type="application/json")
 
 
 async def answer_prepared(document: DocumentNode, variables: dict | None, operation_name: str | None,
