@@ -229,6 +229,16 @@ async def test_operation_outcomes(yibao_client, people):
     assert outcome_code(await fhir(yibao_client, "/fhir/Patient", 400, token=zs_agency)) == ("invalid", "BAD_ARGUMENT")
 
 
+async def test_a_control_character_or_overlong_identifier_is_invalid(yibao_client, people):
+    """Issue 10's inputs on the FHIR search: a NUL broke PostgreSQL (a 500); now 400 before any read."""
+    agency = people["cities"]["zs"].agency
+    for value in ("%00", f"{RID}|44200019850612%01", "a" * 301):
+        body = await fhir(yibao_client, f"/fhir/Patient?identifier={value}", 400, token=agency)
+        assert outcome_code(body) == ("invalid", "BAD_ARGUMENT"), value
+    organization = await fhir(yibao_client, "/fhir/Organization?identifier=%00", 400)
+    assert outcome_code(organization) == ("invalid", "BAD_ARGUMENT")
+
+
 async def test_search_without_match_is_an_empty_bundle(yibao_client, people, new_id):
     agency = people["cities"]["zs"].agency
     for path in (f"/fhir/Patient?identifier={RID}|{new_id('442000')}", f"/fhir/Patient?identifier=urn:x|{people['zs']}",

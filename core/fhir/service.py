@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .. import ids
 from ..call import Call
 from ..domain import CityInfo, Institution
-from ..errors import RequestError
+from ..errors import BadArgument, RequestError
+from ..input_rules import DEFAULT as DEFAULT_TEXT, control_character
 from ..plugins import PluginHost
 from ..services import filing_store, mapping as rows
 from ..services.persons import selections_of
@@ -53,8 +54,17 @@ def unknown_type(resource_type: str) -> ResourceNotFound:
                             f"unsupported resource type {resource_type!r} (supported: {', '.join(READABLE)})")
 
 
+MAX_TOKEN = 300
+"""The longest `system|value` searched: a system URI and a document number, with room to spare."""
+
+
 def parse_token(raw: str) -> tuple[str | None, str]:
-    """A FHIR token search value: `system|value`, `|value` (no system) or `value` (any system)."""
+    """A FHIR token search value: `system|value`, `|value` (no system) or `value` (any system).
+    A control character (a NUL breaks PostgreSQL) or an overlong value is refused before any
+    read, as the GraphQL input layer refuses them (core/input_rules.py)."""
+    if control_character(raw, DEFAULT_TEXT) is not None or len(raw) > MAX_TOKEN:
+        raise BadArgument(f"identifier 含控制字符或超过 {MAX_TOKEN} 个字符",
+                          f"identifier holds a control character or is longer than {MAX_TOKEN} characters")
     if "|" in raw:
         system, _, value = raw.partition("|")
         return system, value
