@@ -39,12 +39,15 @@ class Context:
         auth = self.headers.get("authorization") or params.get("authorization")
         actor: Actor = actor_from_header(self.platform.secret, auth, max_ttl=self.platform.settings.max_token_ttl,
                                          revoked=self.platform.revocations.revoked)
-        headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
+        clock, rid = self.platform.clock, request_id.get()
+        headers = None
+        if clock.training or not rid:  # the headers as one mapping, only when something reads them
+            headers = {**params, **{k.lower(): v for k, v in self.headers.items()}}  # WebSocket: connection_init payload
         # The request's correlation id, recorded in the audit log with the request's writes: the one
         # the HTTP layer assigned (schema/middleware.py: X-Request-Id when sane, the response carries
         # it), else (a WebSocket message) the header's when sane, else a new one.
-        return Call(actor=actor, today=self.platform.clock.today(headers),
-                    correlation_id=request_id.get() or new_correlation_id(headers.get("x-request-id")))
+        return Call(actor=actor, today=clock.today(headers),
+                    correlation_id=rid or new_correlation_id(headers.get("x-request-id")))  # type: ignore[union-attr]
 
     @property
     def loaders(self) -> Loaders:

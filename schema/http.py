@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from graphql import GraphQLError, OperationType
 from starlette.requests import Request
-from starlette.responses import Response
 
 from yibao.core.errors import RequestError, ServiceUnavailable, Throttled
 
@@ -36,6 +36,7 @@ from .build import schema
 from .context import Context
 from .errors import language_of, shape
 from .fastpath.http import answer_prepared
+from . import middleware as ids
 from .faults import current_request_id
 from .prepared import rejected_errors
 from .limits import Limits
@@ -84,6 +85,32 @@ def encode(body: dict) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
+_CONTENT_TYPES = {media: f"{media}; charset=utf-8".encode() for media in (JSON, GRAPHQL_RESPONSE)}
+GZIP_MINIMUM = 500  # bytes; as Starlette's GZipMiddleware in front of everything else (schema/app.py)
+_GZIP_IN_THREAD = 128 * 1024  # compressing more than this would hold the event loop: a thread does it
+
+
+async def gzipped(body: bytes) -> bytes:
+    """What Starlette's GZipMiddleware sends for a whole body (level 9, gzip framing)."""
+    def compress() -> bytes:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return compressor.compress(body) + compressor.flush()
+    return await asyncio.to_thread(compress) if len(body) >= _GZIP_IN_THREAD else compress()
+
+
+def _header(scope: dict, name: bytes) -> bytes:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return b""
+
+
+async def _send(send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:  # type: ignore[no-untyped-def]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _error_answer(error: RequestError, *, request: Request | None = None, cost: dict | None = None) -> Answer:
     errors = rejected_errors(error) if isinstance(error, Rejected) else [GraphQLError(error.message_en, original_error=error)]
     language = language_of(request)
@@ -112,10 +139,34 @@ class GraphQLHTTP:
         self.per_token = RateLimiter(pressure.per_token) if pressure.per_token else None
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        """Behind Starlette's router and middlewares (request ids, CORS, gzip): GET, GraphiQL, and a
+        POST carrying an `Origin` while CORS is on."""
         request = Request(scope, receive)
         if self.ide is not None and self._wants_ide(request):
             await self.ide(scope, receive, send)
             return
+        status, headers, body = await self.respond(request)
+        await _send(send, status, headers, body)
+
+    async def lane(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        """A POST to /graphql straight from the server (schema/app.py): the same answer as through
+        Starlette's stack, whose work it does itself (the request id and access log, gzip), without
+        its router, exception layers and per-message wrappers: most requests are these (issue 9)."""
+        rid, token, started = ids.begin(scope)
+        status = 500
+        try:
+            request = Request(scope, receive)
+            status, headers, body = await self.respond(request)
+            headers.append((b"x-request-id", rid.encode()))
+            if len(body) >= GZIP_MINIMUM and b"gzip" in _header(scope, b"accept-encoding"):
+                body = await gzipped(body)
+                headers += [(b"vary", b"Accept-Encoding"), (b"content-encoding", b"gzip")]
+            await _send(send, status, headers, body)
+        finally:
+            ids.end(scope, rid, token, status, started)
+
+    async def respond(self, request: Request) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Status, headers (without content-length) and body for a GraphQL request over HTTP."""
         media = response_type(request.headers.get("accept"))
         try:
             if media is None:
@@ -129,9 +180,9 @@ class GraphQLHTTP:
             log.exception("transport failure [%s]", current_request_id())
             answer = _error_answer(RequestError("内部错误", "internal error", "INTERNAL_ERROR", status=500,
                                                 facts={"correlationId": current_request_id()}), request=request)
-        response = Response(encode(answer.body), status_code=answer.status, headers=answer.headers,
-                            media_type=f"{media or JSON}; charset=utf-8")
-        await response(scope, receive, send)
+        headers = [(b"content-type", _CONTENT_TYPES[media or JSON])]
+        headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
+        return answer.status, headers, encode(answer.body)
 
     @staticmethod
     def _wants_ide(request: Request) -> bool:
@@ -191,8 +242,9 @@ class GraphQLHTTP:
         if prepared.kind is not OperationType.QUERY:  # a mutation is never cut off half-way through its commit
             return self._answer(await self._strawberry(context, prepared), cost)
         try:
-            return await asyncio.wait_for(self._query(context, prepared, cost), self.limits.timeout_seconds)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(self.limits.timeout_seconds):  # no task of its own, unlike wait_for
+                return await self._query(context, prepared, cost)
+        except TimeoutError:
             return _error_answer(ServiceUnavailable(
                 f"查询超过 {self.limits.timeout_seconds:g} 秒未完成", f"the query ran longer than {self.limits.timeout_seconds:g} s",
                 "EXECUTION_TIMEOUT", retry_after=2, facts={"limit": self.limits.timeout_seconds}),
@@ -201,7 +253,7 @@ class GraphQLHTTP:
     async def _query(self, context: Context, prepared: Prepared, cost: dict) -> Answer:
         if self.fast_path and not _literal_nul(prepared):
             data = await answer_prepared(prepared.document, prepared.variables, prepared.operation_name, context,
-                                         self.schema._schema)
+                                         self.schema._schema, coerced=prepared.coerced)
             if data is not None:  # the same body strawberry gives for this operation without errors
                 return Answer(200, {"data": data, "extensions": {"cost": cost}}, {})
         return self._answer(await self._strawberry(context, prepared), cost)

@@ -83,6 +83,7 @@ class _Walker:
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: dict):
         self.schema, self.fragments, self.variables = schema, fragments, variables
         self.aliases = 0
+        self.read_variables = False  # whether a variable's value entered the figures (schema/prepare.py caches them if not)
 
     def page_size(self, node: FieldNode, field: GraphQLField) -> int:
         if "first" not in field.args:
@@ -93,6 +94,7 @@ class _Walker:
                 if isinstance(value, IntValueNode):
                     return min(max(int(value.value), 0), MAX_PAGE)
                 if isinstance(value, VariableNode):
+                    self.read_variables = True
                     given = self.variables.get(value.name.value)
                     return min(max(given, 0), MAX_PAGE) if isinstance(given, int) else DEFAULT_PAGE
         return DEFAULT_PAGE
@@ -146,9 +148,16 @@ class _Walker:
 def measure(schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
             operation: OperationDefinitionNode, variables: dict | None = None) -> Measure:
     """Cost, depth and alias count of a validated operation (variables: the coerced values)."""
+    return measure_once(schema, fragments, operation, variables)[0]
+
+
+def measure_once(schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 operation: OperationDefinitionNode, variables: dict | None = None) -> tuple[Measure, bool]:
+    """The measure, and whether it read a variable's value (a page size given as `first: $n`):
+    if not, it holds for every request of the same operation."""
     root = schema.get_root_type(operation.operation)
     walker = _Walker(schema, fragments, variables or {})
     cost, depth = walker.walk(operation.selection_set, root, frozenset())  # type: ignore[arg-type]
     if operation.operation is OperationType.MUTATION:
         cost += MUTATION_COST * sum(1 for s in operation.selection_set.selections if isinstance(s, FieldNode))
-    return Measure(cost=cost, depth=depth, aliases=walker.aliases)
+    return Measure(cost=cost, depth=depth, aliases=walker.aliases), walker.read_variables

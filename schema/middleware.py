@@ -9,14 +9,35 @@ from __future__ import annotations
 
 import logging
 import time
+from contextvars import Token
 
 from .faults import new_request_id, request_id
 
 access_log = logging.getLogger("yibao.access")
 
 
+def begin(scope) -> tuple[str, Token, float]:  # type: ignore[no-untyped-def]
+    """The request's id (`X-Request-Id`, kept when the caller sent a sane one), set for its task."""
+    incoming = None
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            incoming = value.decode("latin-1")
+    rid = new_request_id(incoming)
+    return rid, request_id.set(rid), time.perf_counter()
+
+
+def end(scope, rid: str, token: Token, status: int, started: float) -> None:  # type: ignore[no-untyped-def]
+    """The access log line (no query string), and the id unset."""
+    if access_log.isEnabledFor(logging.INFO):
+        client = scope.get("client") or ("-", 0)
+        access_log.info("%s %s %s %s %.1fms rid=%s", client[0], scope.get("method", "WS"), scope.get("path"),
+                        status, (time.perf_counter() - started) * 1000, rid)
+    request_id.reset(token)
+
+
 class RequestIds:
-    """Give every request an id (`X-Request-Id`, echoed when the caller sent a sane one) and log it."""
+    """Give every request an id (`X-Request-Id`, echoed when the caller sent a sane one) and log it.
+    A POST to /graphql does the same itself (schema/http.py `GraphQLHTTP.lane`)."""
 
     def __init__(self, app):  # type: ignore[no-untyped-def]
         self.app = app
@@ -25,14 +46,8 @@ class RequestIds:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        incoming = None
-        for name, value in scope.get("headers", ()):
-            if name == b"x-request-id":
-                incoming = value.decode("latin-1")
-        rid = new_request_id(incoming)
-        token = request_id.set(rid)
+        rid, token, started = begin(scope)
         status = {"code": 0}
-        started = time.perf_counter()
 
         async def send_with_id(message) -> None:  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
@@ -45,7 +60,4 @@ class RequestIds:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            client = scope.get("client") or ("-", 0)
-            access_log.log(logging.INFO, "%s %s %s %s %.1fms rid=%s", client[0], scope.get("method", "WS"), scope.get("path"),
-                            status["code"], (time.perf_counter() - started) * 1000, rid)
-            request_id.reset(token)
+            end(scope, rid, token, status["code"], started)

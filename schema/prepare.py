@@ -9,6 +9,7 @@ refusal to its status code; the WebSocket path (strawberry) gets the same refusa
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,12 +24,12 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from yibao.core.errors import RequestError
 
-from .limits import Limits, Measure, measure
+from .limits import Limits, Measure, measure_once
 
 
 class Rejected(RequestError):
@@ -65,6 +66,9 @@ class Prepared:
     measure: Measure
     limits: Limits
     extensions: dict = field(default_factory=dict)
+    coerced: VariableValues | None = None
+    """The variables coerced to their declared types (graphql-core's `get_variable_values`); None
+    when the operation declares none."""
 
     @property
     def operation_name(self) -> str | None:
@@ -136,12 +140,18 @@ def pick_operation(document: DocumentNode, operation_name: str | None) -> Operat
 
 def coerce_variables(gschema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict,
                      policy: Policy) -> dict:
+    return coerce_variable_values(gschema, operation, variables, policy).coerced
+
+
+def coerce_variable_values(gschema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict,
+                           policy: Policy) -> VariableValues:
+    """graphql-core's coercion of the request's variables (values and their sources), or Rejected."""
     result = get_variable_values(gschema, operation.variable_definitions or (), variables, max_errors=20,
                                  hide_suggestions=not policy.suggestions)
     if isinstance(result, list):
         raise Rejected("BAD_USER_INPUT", "变量值与声明的类型不符", "the variables do not match their declared types",
                        errors=result)
-    return result.coerced
+    return result
 
 
 def check_limits(found: Measure, limits: Limits) -> None:
@@ -160,19 +170,56 @@ def check_limits(found: Measure, limits: Limits) -> None:
                        facts={"requested": found.cost, "limit": limits.max_cost})
 
 
+@dataclass(slots=True)
+class _Known:
+    """What one query text gives for one operation name and policy, whatever its variables: parsed,
+    validated, the operation picked, and its measure once a request showed that no variable's value
+    enters it. Found again by the text, so a repeated query is neither hashed as a tree nor walked."""
+
+    gschema: GraphQLSchema
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    measure: Measure | None = None
+
+
+_KNOWN: OrderedDict[tuple, _Known] = OrderedDict()
+_KNOWN_SIZE = 512
+
+
+def _known(gschema: GraphQLSchema, query: str, operation_name: str | None, limits: Limits, policy: Policy) -> _Known:
+    key = (id(gschema), query, operation_name, policy, limits.max_tokens)
+    known = _KNOWN.get(key)
+    if known is not None and known.gschema is gschema:
+        return known
+    document = parse_document(query, limits)
+    validate_document(gschema, document, policy)
+    operation = pick_operation(document, operation_name)
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    known = _Known(gschema, document, operation, fragments)
+    _KNOWN[key] = known  # a refusal is not kept: it is raised above, and found again the same way
+    if len(_KNOWN) > _KNOWN_SIZE:
+        _KNOWN.popitem(last=False)
+    return known
+
+
 def prepare(gschema: GraphQLSchema, query: str, variables: dict | None, operation_name: str | None, *,
             limits: Limits, policy: Policy, allowed: frozenset[OperationType] | None = None,
             extensions: dict | None = None) -> Prepared:
     """Parse, validate, pick the operation, coerce variables and measure; raise Rejected on any mistake."""
-    document = parse_document(query, limits)
-    validate_document(gschema, document, policy)
-    operation = pick_operation(document, operation_name)
+    known = _known(gschema, query, operation_name, limits, policy)
+    operation = known.operation
     if allowed is not None and operation.operation not in allowed:
         raise Rejected("METHOD_NOT_ALLOWED", "GET 只能执行查询，变更请用 POST",
                        f"{operation.operation.value} operations need POST", status=405, allow="POST")
-    coerced = coerce_variables(gschema, operation, variables or {}, policy)
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    found = measure(gschema, fragments, operation, coerced)
+    # no declared variables: nothing to coerce (graphql-core ignores variables the operation does not declare)
+    coerced = (coerce_variable_values(gschema, operation, variables or {}, policy)
+               if operation.variable_definitions else None)
+    found = known.measure
+    if found is None:
+        found, read_variables = measure_once(gschema, known.fragments, operation, coerced.coerced if coerced else {})
+        if not read_variables:
+            known.measure = found
     check_limits(found, limits)
-    return Prepared(query=query, document=document, operation=operation, variables=variables or {},
-                    measure=found, limits=limits, extensions=extensions or {})
+    return Prepared(query=query, document=known.document, operation=operation, variables=variables or {},
+                    measure=found, limits=limits, extensions=extensions or {}, coerced=coerced)

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
 from ..build import schema as _strawberry_schema
 from ..string_inputs import validate as validate_inputs
@@ -57,10 +57,12 @@ def plan_for(document: DocumentNode, operation_name: str | None, schema: GraphQL
 
 
 async def execute(document: DocumentNode, variables: dict | None, operation_name: str | None, context: Any,
-                  schema: GraphQLSchema | None = None) -> Any:
+                  schema: GraphQLSchema | None = None, *, coerced: VariableValues | None = None) -> Any:
     """The operation's `data`, or NOT_COVERED (nothing was answered; run graphql-core instead).
 
-    `schema` is the served graphql-core schema (default: the installed plugins' schema)."""
+    `schema` is the served graphql-core schema (default: the installed plugins' schema); `coerced`,
+    when given, is `variables` already coerced to their declared types (used when the input layer
+    leaves the variables as they are)."""
     gql = schema or _strawberry_schema._schema
     plan = plan_for(document, operation_name, gql)
     if plan is None:
@@ -70,14 +72,17 @@ async def execute(document: DocumentNode, variables: dict | None, operation_name
     checked = validate_inputs(gql, document, variables, operation_name)
     if checked.problems or checked.document is not document:  # a literal to normalise: strawberry's
         return NOT_COVERED
+    if coerced is not None and checked.variables != variables:  # NFC changed a value: coerce that one
+        coerced = None
     variables = checked.variables
     try:
         if plan.constant_args is not None:  # no variables: arguments coerced once, at the first request
             args = plan.constant_args
         else:
-            coerced = get_variable_values(gql, plan.operation.variable_definitions or (), variables or {})
-            if isinstance(coerced, list):
-                return NOT_COVERED
+            if coerced is None:
+                coerced = get_variable_values(gql, plan.operation.variable_definitions or (), variables or {})
+                if isinstance(coerced, list):
+                    return NOT_COVERED
             args = [get_argument_values(f.definition, f.node, coerced) for f in plan.with_args]
             if not plan.operation.variable_definitions:
                 plan.constant_args = args

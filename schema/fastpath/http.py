@@ -12,6 +12,7 @@ from collections import OrderedDict
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules
+from graphql.execution.values import VariableValues
 from strawberry.schema.schema import validate_document
 
 from ..build import schema as _strawberry_schema
@@ -40,10 +41,12 @@ def document(query: str, schema: GraphQLSchema | None = None) -> DocumentNode | 
 
 
 async def answer_prepared(document: DocumentNode, variables: dict | None, operation_name: str | None,
-                          context: Any, schema: GraphQLSchema | None = None) -> dict[str, Any] | None:
+                          context: Any, schema: GraphQLSchema | None = None, *,
+                          coerced: VariableValues | None = None) -> dict[str, Any] | None:
     """The transport's entry (schema/http.py): `data` for a document it has already parsed, validated,
-    measured against its limits and admitted, or None when graphql-core must answer (not covered,
+    measured against its limits and admitted (`coerced`: its variables as the transport coerced them),
+    or None when graphql-core must answer (not covered,
     or any error). Pass the same DocumentNode object for the same query text (the transport caches
     parsing per text) so the compiled plan is found again."""
-    data = await execute(document, variables, operation_name, context, schema)
+    data = await execute(document, variables, operation_name, context, schema, coerced=coerced)
     return None if data is NOT_COVERED else data
