@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from .errors import BadArgument
@@ -13,8 +15,21 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUSINESS_DATE_HEADER = "x-business-date"
 
 
+_day: tuple[float, date] = (0.0, date.min)  # (when the cached day ends, epoch seconds; the day)
+
+
 def shanghai_today() -> date:
-    return datetime.now(SHANGHAI).date()
+    """Today in Asia/Shanghai. Asked on every request: the day is kept until its midnight passes,
+    so most calls compare two floats instead of converting the time zone."""
+    global _day
+    now = time.time()
+    ends, day = _day
+    if now < ends:
+        return day
+    current = datetime.fromtimestamp(now, SHANGHAI)
+    midnight = datetime.combine(current.date() + timedelta(days=1), dtime.min, SHANGHAI)
+    _day = (midnight.timestamp(), current.date())
+    return current.date()
 
 
 @dataclass(frozen=True, slots=True)

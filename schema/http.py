@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError, OperationType
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from yibao.core.errors import RequestError, ServiceUnavailable, Throttled
 
@@ -300,12 +300,18 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise _bad(f"请求体超过 {limit} 字节", f"the body is larger than {limit} bytes", "PAYLOAD_TOO_LARGE", 413)
     chunks, size = [], 0
-    async for chunk in request.stream():
+    receive = request.receive  # the ASGI messages themselves: Request.stream() adds a generator per request
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise _bad(f"请求体超过 {limit} 字节", f"the body is larger than {limit} bytes", "PAYLOAD_TOO_LARGE", 413)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 async def read_params(request: Request, limits: Limits) -> Params:
