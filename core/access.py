@@ -21,12 +21,9 @@ claim = policy.claim
 in_scope = policy.in_scope
 check_city = policy.check_city
 
-INTROSPECTION_ROLES = {Role.ADMIN, Role.INTEGRATOR, Role.AGENCY}
-"""Production mode: roles that build against the schema (integrators, agencies' systems, admin)."""
-
-
 def may_introspect(actor: Actor) -> bool:
-    return actor.role in INTROSPECTION_ROLES
+    """Production mode: whether the caller may introspect the schema (core/policy.py `schema.introspection`)."""
+    return policy.rule("schema.introspection").grant(actor).allowed
 
 
 def require_token(actor: Actor) -> None:

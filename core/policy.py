@@ -260,6 +260,19 @@ _add(_rule("cli.loadCalendarSchedule", "载入年度节假日安排（SC-2）", 
            dict(_ADMIN_ONLY)))
 
 
+# Production mode (YIBAO_ENV=production): schema introspection and "did you mean" suggestions only
+# for the roles whose systems are built against the schema (schema/context.py reads this rule).
+_introspection = {name: _no("生产环境中只有对接系统的角色可以内省接口", "in production only roles that build "
+                            "against the schema may introspect it") for name in ROLE_NAMES}
+_introspection[ANONYMOUS] = NO_TOKEN
+_introspection.update(
+    admin=ADMIN_ANY,
+    integrator=_g(Scope.ANY, "集成方按接口定义对接", "an integrator builds against the schema"),
+    agency=_g(Scope.ANY, "经办系统按接口定义对接", "an agency's systems build against the schema"))
+_add(_rule("schema.introspection", "内省接口定义（__schema、__type）并获得拼写建议",
+           "introspect the schema (__schema, __type) and get suggestions", _introspection))
+
+
 def rule(operation: str) -> Rule:
     """The rule of `query.x`, `mutation.x`, `subscription.x` or `Node.T`; KeyError when undeclared."""
     return RULES[operation]
@@ -311,5 +324,5 @@ def check_city(actor: Actor, operation: str, city: str) -> Grant:
 
 def operations() -> list[Rule]:
     """Every rule, in table order (queries, subscriptions, mutations, node types)."""
-    order = {"query": 0, "subscription": 1, "mutation": 2, "Node": 3, "cli": 4, "export": 5, "fhir": 6}
+    order = {"query": 0, "subscription": 1, "mutation": 2, "Node": 3, "cli": 4, "export": 5, "fhir": 6, "schema": 7}
     return sorted(RULES.values(), key=lambda r: (order[r.operation.split(".")[0]], r.operation))

@@ -28,7 +28,8 @@ alike. Scopes:
 An object outside the caller's scope answers exactly like one that does not exist (`null` for a
 read, `NOT_FOUND` in a mutation's `errors`): another city's staff cannot learn whether an ID number
 or an id is registered. ID numbers are masked per ID-2 (full only for the person, their proxy, or
-the agency of the person's city). Rows `cli.*` are operator commands, not GraphQL fields.
+the agency of the person's city). Rows `cli.*` are operator commands, not GraphQL fields; `schema.introspection` says who may introspect
+the schema in production mode (`YIBAO_ENV=production`).
 """
 
 SCOPE_CELL = {policy.Scope.NONE: "—", policy.Scope.OWN_PERSON: "own person", policy.Scope.OWN_CITY: "own city",

@@ -57,7 +57,9 @@ def test_every_root_field_and_node_type_has_a_declared_rule():
     # Served over plain HTTP beside GraphQL: bulk exports (/export/{kind}) and FHIR (/fhir/{type}).
     http = {f"export.{k}" for k in EXPORT_KINDS} | {f"fhir.{t}" for t in FHIR_TYPES} | {"fhir.$export"}
     assert sorted(http - set(policy.RULES)) == [], "declare the HTTP operations in core/policy.py"
-    stale = sorted(op for op in policy.RULES if op.split(".")[0] != "cli" and op not in served | http)
+    # Besides the operations: who may introspect the schema in production (schema/context.py).
+    stale = sorted(op for op in policy.RULES if op.split(".")[0] != "cli" and op not in served | http
+                   and op != "schema.introspection")
     assert stale == [], f"rules for operations the schema does not serve: {stale}"
 
 
@@ -83,6 +85,19 @@ def test_every_path_to_a_persons_records_has_one_rule():
 def test_docs_permissions_is_current():
     committed = (ROOT / "docs" / "permissions.md").read_text("utf-8")
     assert committed == policydocs.render(), "run `yibao docs permissions --write docs/permissions.md`"
+
+
+def test_who_may_introspect_in_production_is_a_rule_of_the_table():
+    """Production mode's introspection (and suggestions) follow `schema.introspection`, not a role
+    set of their own: the roles that build against the schema, and nobody without a token."""
+    from yibao.core.access import may_introspect
+    from yibao.core.auth import Actor, Role
+
+    rule = policy.rule("schema.introspection")
+    assert rule.roles == {Role.ADMIN, Role.INTEGRATOR, Role.AGENCY} and not rule.anonymous
+    for role in Role:
+        assert may_introspect(Actor(role=role, city="zhongshan")) is (role in rule.roles)
+    assert may_introspect(Actor(role=None)) is False
 
 
 def test_the_cli_prints_the_matrix(capsys):
