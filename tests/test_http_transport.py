@@ -123,6 +123,38 @@ async def test_utf8_json_gzip_request_id_and_cost(yibao_client):
     assert len(fresh.headers["x-request-id"]) == 16  # an insane incoming id is replaced
 
 
+async def test_a_post_answers_alike_through_its_lane_and_through_starlettes_stack(yibao_platform):
+    """A POST to /graphql skips Starlette's router and middlewares (schema/app.py `App`, issue 9),
+    doing their work itself. With CORS on, a request naming an Origin takes the whole stack: the two
+    must answer with the same status, body and headers (CORS's own aside)."""
+    app = create_app(platform=yibao_platform, origins=["https://portal.example"])
+    big = '{ institutions(city: "zhongshan", first: 30) { edges { node { code name town } } } }'
+    cases = [({"query": CITIES}, {}), ({"query": big}, {"Accept-Encoding": "gzip"}), ({"query": big}, {}),
+             ({"query": "{ cities { code "}, {"Accept": GRJ}), ({"query": "{ cities { code "}, {}),
+             ({"query": "mutation { revokeNothing }"}, {"Accept": GRJ}),
+             ({"query": CITIES, "variables": "x"}, {}), ({"query": CITIES}, {"Accept": "text/plain"})]
+    taken, lane_of = [], app._lane
+
+    async def counted(scope, receive, send):  # type: ignore[no-untyped-def]
+        taken.append(dict(scope["headers"]).get(b"origin"))
+        await lane_of(scope, receive, send)
+
+    app._lane = counted
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://yibao.test") as http:
+        for body, headers in cases:
+            sent = {"X-Request-Id": "trace-1234abcd", **headers}
+            lane = await http.post("/graphql", json=body, headers=sent)
+            stack = await http.post("/graphql", json=body, headers={**sent, "Origin": "https://other.example"})
+            assert (lane.status_code, lane.content) == (stack.status_code, stack.content), body
+            cors = ("vary", "access-control-expose-headers")
+            assert {k: v for k, v in lane.headers.items() if k not in cors} == \
+                {k: v for k, v in stack.headers.items() if k not in cors}, body
+            assert lane.headers.get("x-request-id") == "trace-1234abcd"
+            if "gzip" in headers.get("Accept-Encoding", ""):
+                assert lane.headers["content-encoding"] == "gzip" and "Accept-Encoding" in lane.headers["vary"]
+    assert taken == [None] * len(cases)  # the lane took each request without an Origin, and only those
+
+
 async def test_cors_is_off_by_default(yibao_client):
     preflight = await yibao_client.http.options("/graphql", headers={
         "Origin": "https://portal.example", "Access-Control-Request-Method": "POST"})
