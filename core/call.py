@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +11,7 @@ from .auth import Actor, Role
 from .storage.audit import AuditEntry
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+_random = random.Random()  # seeded from the OS at import: each process (`--workers` spawns them) its own
 
 
 def new_correlation_id(incoming: str | None = None) -> str:
@@ -19,7 +20,9 @@ def new_correlation_id(incoming: str | None = None) -> str:
     answered there, recorded in the audit log here)."""
     if incoming and _SANE_ID.match(incoming):
         return incoming
-    return secrets.token_hex(8)
+    # 64 random bits as 16 hex digits. An id links log lines, it grants nothing, so it needs no
+    # cryptographic source (secrets' read of the OS's was 1.6 % of a small request's CPU, issue 9).
+    return f"{_random.getrandbits(64):016x}"
 
 
 @dataclass(frozen=True, slots=True)

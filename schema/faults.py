@@ -8,23 +8,18 @@ the `X-Request-Id` header and in `extensions.correlationId` of an internal error
 from __future__ import annotations
 
 import asyncio
-import re
-import secrets
 from contextvars import ContextVar
 
 from sqlalchemy import exc as sa_exc
 
+from yibao.core.call import new_correlation_id
 from yibao.core.errors import RequestError, ServiceUnavailable
 
 request_id: ContextVar[str] = ContextVar("yibao_request_id", default="")
-_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
-def new_request_id(incoming: str | None = None) -> str:
-    """The caller's id when it is a harmless token (so logs across systems line up), else a new one."""
-    if incoming and _SANE_ID.match(incoming):
-        return incoming
-    return secrets.token_hex(8)
+new_request_id = new_correlation_id
+"""The caller's id when it is a harmless token (so logs across systems line up), else a new one."""
 
 
 def current_request_id() -> str:
