@@ -30,7 +30,7 @@ def end(scope, rid: str, token: Token, status: int, started: float) -> None:  # 
     """The access log line (no query string), and the id unset."""
     if access_log.isEnabledFor(logging.INFO):
         client = scope.get("client") or ("-", 0)
-        access_log.info("%s %s %s %s %.1fms rid=%s", client[0], scope.get("method", "WS"), scope.get("path"),
+        access_log.log(logging.INFO, "%s %s %s %s %.1fms rid=%s", client[0], scope.get("method", "WS"), scope.get("path"),
                         status, (time.perf_counter() - started) * 1000, rid)
     request_id.reset(token)
 
