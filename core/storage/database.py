@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from . import audit as audit_log
 from . import statements, unique
 from .audit import AuditedSession, AuditEntry
+from .read_pool import ReadPool, connect_options
 from .reader import Reader, Sql, read
 
 T = TypeVar("T")
@@ -72,9 +73,13 @@ class Database:
         else:
             # No pool_pre_ping (a BEGIN/ROLLBACK round trip per checkout): a connection found dead on
             # use is invalidated (SQLAlchemy drops the pool's stale connections on a disconnect
-            # error) and the fast reads retry once (storage/reader.py).
+            # error); the fast reads have their own pool and retry once (storage/read_pool.py).
             kwargs.update(pool_size=10, max_overflow=10, pool_timeout=5)  # exhausted: 503 after 5 s, not 30
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self.read_pool: ReadPool | None = (
+            None if self.sqlite else ReadPool(connect_options(self.engine, kwargs.get("connect_args", {}))))
+        """PostgreSQL: the fast reads' own asyncpg connections (storage/read_pool.py); SQLite's
+        reads use the engine."""
         if self.sqlite:
             _sqlite_transactions(self.engine)
         statements.count_statements(self.engine)
@@ -121,6 +126,8 @@ class Database:
     async def run_read(self, work: Callable[[Reader], Awaitable[T]]) -> T:
         """Run `work(reader)` on one connection without ORM or transaction (see storage/reader.py);
         a connection found dead is replaced and the work tried once more."""
+        if self.read_pool is not None:
+            return await self.read_pool.run(work)
         return await read(self.engine, self.sqlite, work)
 
     async def ping(self) -> bool:
@@ -134,6 +141,8 @@ class Database:
             return False
 
     async def dispose(self) -> None:
+        if self.read_pool is not None:
+            await self.read_pool.close()
         await self.engine.dispose()
 
 

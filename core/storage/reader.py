@@ -70,7 +70,11 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-_DEAD = ("ConnectionDoesNotExistError", "InterfaceError", "ConnectionResetError", "BrokenPipeError")
+_DEAD = ("ConnectionDoesNotExistError", "InterfaceError", "ConnectionResetError", "BrokenPipeError",
+         "InternalClientError")
+"""InternalClientError: the server's goodbye (e.g. 57P01 after pg_terminate_backend) arrived while
+the connection was idle and put asyncpg's protocol in an error state: the next statement on it
+fails with "another operation is in progress" until the closed socket is noticed."""
 
 
 def _is_dead(exc: BaseException) -> bool:
@@ -82,16 +86,18 @@ def _is_dead(exc: BaseException) -> bool:
 
 
 class Reader:
-    """Runs `Sql` on one pooled connection (one per request); see `Database.reader()`."""
+    """Runs `Sql` on one pooled connection (one per request); see `Database.run_read()`."""
 
-    def __init__(self, conn: AsyncConnection, sqlite: bool, *, in_transaction: bool = False):
+    def __init__(self, conn: AsyncConnection | None, sqlite: bool, *, in_transaction: bool = False,
+                 driver: Any = None):
         self._conn = conn
         self._sqlite = sqlite
         self._in_transaction = in_transaction
         self._begun = False
         self.session_info: dict = {}
         """The write session's `info` (of_session): what must happen after its commit."""
-        self._driver: Any = None
+        self._driver: Any = driver
+        """The asyncpg connection statements go to (given by the read pool, storage/read_pool.py)."""
 
     @property
     def sqlite(self) -> bool:
@@ -128,7 +134,8 @@ class Reader:
 
 
 async def read(engine: AsyncEngine, sqlite: bool, work):  # type: ignore[no-untyped-def]
-    """`await read(engine, sqlite, fn)` runs `await fn(reader)`; retried once if the connection was dead."""
+    """`await read(engine, sqlite, fn)` runs `await fn(reader)`; retried once if the connection was dead.
+    SQLite's reads; PostgreSQL's take an asyncpg connection of their own (storage/read_pool.py)."""
     for attempt in (1, 2):
         conn = await engine.connect()
         try:
