@@ -1,0 +1,95 @@
+"""Issue 9: the fast path's generated builders (schema/fastpath/objects.py) and the page fold
+(core/services/reads.py) answer exactly what graphql-core answers.
+
+Differential, as tests/test_fast_path.py (same fixture): aliases and fragments at every level,
+__typename inside nested objects, the same field twice, includeHistory and kind filters, persons
+without selections, a person with two scheme periods and two selections (the fold's cross
+product), edge cursors, per-role masking.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import DONGQU_CENTRE, SHIQI_CENTRE
+from .test_fast_path import TODAY, pair, roles  # noqa: F401  (fixture)
+
+DEEP = """query($city: String!, $first: Int, $after: String, $kind: SelectionKind, $history: Boolean) {
+  t: __typename
+  p: persons(city: $city, first: $first, after: $after) {
+    __typename total: totalCount
+    e: edges { __typename c: cursor again: cursor n: node { __typename ...Who
+      all: selections(includeHistory: true) { ...Sel }
+      live: selections { status s2: status }
+      picked: selections(kind: $kind, includeHistory: $history) { __typename k: kind ...Sel }
+      h: schemeHistory { __typename scheme validFrom validTo tier }
+      city { __typename code towns { __typename name } } } }
+    pageInfo { __typename hasNextPage end: endCursor } } }
+fragment Who on Person { id idNumber name scheme tier insuredSince documentType ... on Person { n2: name } }
+fragment Sel on Selection { id status slot effectiveFrom effectiveTo createdOn replaces endReason channel scheme
+  institution { __typename ...Inst } i2: institution { code c: city { name } } }
+fragment Inst on Institution { id code name town level category tags specialties services withdrawnOn divisionCode
+  networks { __typename kind id name } city { code } }"""
+
+TWO_EDGES = """query($city: String!) { persons(city: $city, first: 5) {
+  a: edges { node { name } }
+  b: edges { cursor x: node { selections(includeHistory: true) { status institution { code tags services } } } } } }"""
+
+SEARCH_DEEP = """query($city: String!, $first: Int, $after: String) { i: institutions(city: $city, first: $first, after: $after) {
+  __typename totalCount edges { cursor node { __typename ... on Institution { id c: code } name tags specialties
+    services withdrawnOn networks { __typename kind id name } city { __typename id code name divisionCode } } }
+  pageInfo { hasNextPage endCursor } } }"""
+
+OTHERS = """query($id: String!) { cov: coverage(idNumber: $id) { __typename c: code ...on Institution { name town } }
+  cs: cities { __typename c: code id divisionCode towns { __typename n: name code kind } } }"""
+
+
+@pytest.fixture
+async def both(pair, zhongshan, new_id):  # noqa: F811
+    """A person with two scheme periods and two selections (rows: person x period x selection)."""
+    pid = new_id()
+    await zhongshan.register(pid, "RESIDENT", on="2026-01-05", since="2025-01-01")
+    first = (await zhongshan.select(pid, SHIQI_CENTRE, on="2026-01-06"))["selection"]
+    await zhongshan.change_scheme(pid, "EMPLOYEE", on="2026-02-01", effective_on="2026-02-01")
+    second = await zhongshan.select(pid, DONGQU_CENTRE, on=TODAY, replaces=first["id"])
+    assert second["errors"] == [], second
+    pair.ids["both"] = pid
+    return pair
+
+
+async def test_deep_operations_match_graphql_core_for_each_role_and_filter(both):
+    tokens = roles(both.client, both.ids)
+    for role in ("integrator", "agency-zhongshan", "admin"):
+        for kind, history in ((None, None), ("GENERAL_OUTPATIENT", False), ("GENERAL_OUTPATIENT", True),
+                              ("PRENATAL", True)):
+            data = await both.same(DEEP, {"city": "zhongshan", "first": 20, "kind": kind, "history": history},
+                                   tokens[role])
+            nodes = [e["n"] for e in data["p"]["e"]]
+            assert len(nodes) == 3 and any(n["all"] == [] for n in nodes)  # the plain person has none
+            mixed = next(n for n in nodes if len(n["h"]) == 2 and n["all"])
+            assert len(mixed["all"]) == 2 and mixed["scheme"] == "EMPLOYEE"  # each selection once, ID-3
+            if kind == "PRENATAL":
+                assert all(n["picked"] == [] for n in nodes)
+    token = tokens["integrator"]
+    after, seen = None, []
+    while True:  # one person a page: the fold's cut, has_next and the cursors of each page
+        data = await both.same(DEEP, {"city": "zhongshan", "first": 1, "after": after}, token)
+        seen += [e["c"] for e in data["p"]["e"]]
+        assert data["p"]["pageInfo"]["end"] == seen[-1]
+        if not data["p"]["pageInfo"]["hasNextPage"]:
+            break
+        after = data["p"]["pageInfo"]["end"]
+    assert len(seen) == 3
+
+
+async def test_every_edges_alias_decides_what_is_loaded(both):
+    data = await both.same(TWO_EDGES, {"city": "zhongshan"}, both.client.token("admin"))
+    assert any(e["x"]["selections"] for e in data["persons"]["b"])
+
+
+async def test_institution_pages_other_roots_and_typenames_match_graphql_core(both):
+    for city, first in (("shenzhen", 3), ("zhongshan", 20), ("jiangmen_kaiping", 100)):
+        data = await both.same(SEARCH_DEEP, {"city": city, "first": first})
+        after = data["i"]["pageInfo"]["endCursor"]
+        await both.same(SEARCH_DEEP, {"city": city, "first": first, "after": after})
+    await both.same(OTHERS, {"id": both.ids["both"]}, both.client.token("person", person=both.ids["both"]))
