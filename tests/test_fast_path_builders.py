@@ -4,12 +4,17 @@
 Differential, as tests/test_fast_path.py (same fixture): aliases and fragments at every level,
 __typename inside nested objects, the same field twice, includeHistory and kind filters, persons
 without selections, a person with two scheme periods and two selections (the fold's cross
-product), edge cursors, per-role masking.
+product), edge cursors, per-role masking. Then unit checks of the id and cursor encoding.
 """
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+
+from yibao.core import pagination
+from yibao.schema import globalid
 
 from .support import DONGQU_CENTRE, SHIQI_CENTRE
 from .test_fast_path import TODAY, pair, roles  # noqa: F401  (fixture)
@@ -93,3 +98,21 @@ async def test_institution_pages_other_roots_and_typenames_match_graphql_core(bo
         after = data["i"]["pageInfo"]["endCursor"]
         await both.same(SEARCH_DEEP, {"city": city, "first": first, "after": after})
     await both.same(OTHERS, {"id": both.ids["both"]}, both.client.token("person", person=both.ids["both"]))
+
+
+@pytest.mark.parametrize("key", [1, 12345, 10**12, "H44200110001", "石岐", "a:b", ""])
+def test_ids_and_cursors_encode_as_base64url(key):
+    want = base64.urlsafe_b64encode(f"Person:{key}".encode()).decode().rstrip("=")
+    assert globalid.encode("Person", key) == want == pagination.encode_cursor("Person", key)
+    namespace = dict(globalid.NAMES)
+    assert eval(globalid.expression("Person", "k"), namespace, {"k": key}) == want  # noqa: S307
+
+
+def test_lazy_cursors_read_as_the_list_of_cursors():
+    keys = [3, 17, 42]
+    want = [pagination.encode_cursor("person", k) for k in keys]
+    cursors = pagination.Cursors("person", keys)
+    assert cursors == want and list(cursors) == want and cursors[-1] == want[-1] and cursors[1:] == want[1:]
+    assert len(cursors) == 3 and bool(pagination.Cursors("person", [])) is False
+    page = pagination.keyed_page(["a", "b", "c"], True, "person", keys)
+    assert list(zip(page.items, page.cursors)) == list(zip("abc", want)) and page.has_next
