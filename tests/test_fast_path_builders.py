@@ -4,16 +4,19 @@
 Differential, as tests/test_fast_path.py (same fixture): aliases and fragments at every level,
 __typename inside nested objects, the same field twice, includeHistory and kind filters, persons
 without selections, a person with two scheme periods and two selections (the fold's cross
-product), edge cursors, per-role masking. Then unit checks of the id and cursor encoding.
+product), edge cursors, per-role masking. Then unit checks of the id and cursor encoding and of
+the fold's order-based dedup against a plain dict-based one.
 """
 
 from __future__ import annotations
 
 import base64
+from datetime import date
 
 import pytest
 
 from yibao.core import pagination
+from yibao.core.services import reads
 from yibao.schema import globalid
 
 from .support import DONGQU_CENTRE, SHIQI_CENTRE
@@ -116,3 +119,46 @@ def test_lazy_cursors_read_as_the_list_of_cursors():
     assert len(cursors) == 3 and bool(pagination.Cursors("person", [])) is False
     page = pagination.keyed_page(["a", "b", "c"], True, "person", keys)
     assert list(zip(page.items, page.cursors)) == list(zip("abc", want)) and page.has_next
+
+
+def _row(pid, period, sel, inst=None):
+    """A row of the persons statement with selections (columns as reads._people_sql lists them)."""
+    person = (pid, f"44200019900101{pid:04d}", "RESIDENT_ID", f"p{pid}", "zhongshan", date(2020, 1, 1))
+    per = (period, "EMPLOYEE", None, date(2019 + period, 1, 1), date(2099, 12, 31)) if period else (None,) * 5
+    if sel is None:
+        return person + per + (None,) * (reads._N_SELECTION + reads._N_INSTITUTION)
+    selection = (sel, "GENERAL_OUTPATIENT", "COMMUNITY", date(2024, 1, sel % 28 + 1), date(2099, 12, 31), "EMPLOYEE",
+                 "YUEYIBAO", date(2024, 1, 1), None, None, None, None)
+    institution = (inst, f"H{inst}", f"i{inst}", "zhongshan", "442000", "t", "LEVEL_2", "医院", None)
+    return person + per + selection + institution
+
+
+def _reference(rows, first):
+    """The fold by dicts, whatever the row order within a person: (id, periods' starts, (selection, institution))."""
+    people: dict = {}
+    for r in rows:
+        periods, sels = people.setdefault(r[0], ({}, {}))
+        if r[6] is not None:
+            periods.setdefault(r[6], r[9])
+        if r[11] is not None:
+            sels.setdefault(r[11], r[23])
+    ids = list(people)
+    return [(pid, list(people[pid][0].values()), list(people[pid][1].items())) for pid in ids[:first]], len(ids) > first
+
+
+def test_the_fold_keeps_each_period_and_selection_once():
+    rows = []
+    for pid, periods, sels in ((1, [1, 2], [10, 11, 12]), (2, [], [20, 21]), (3, [3], []), (4, [], []),
+                               (5, [4, 5, 6], [50]), (6, [7], [60, 61])):
+        for per in periods or [None]:
+            for sel in sels or [None]:
+                rows.append(_row(pid, per, sel, inst=sel and 100 + sel % 3))
+    for first in (1, 2, 5, 6, 20):
+        folded, more = reads._fold(rows, True, False, first)
+        got = [(p.id, [x.valid_from for x in p.schemes], [(s.id, s.institution.id) for s in sels]) for p, sels in folded]
+        assert (got, more) == _reference(rows, first)
+    folded, _ = reads._fold(rows, True, False, 20)
+    assert len({id(s.institution) for _, sels in folded for s in sels}) == 3  # one object per institution and page
+    lean, _ = reads._fold([r[:reads._N_PERSON + reads._N_PERIOD] for r in rows], False, False, 20)
+    assert [(p.id, len(p.schemes), sels) for p, sels in lean] == [(pid, len(per), None) for pid, per, _ in
+                                                                 _reference(rows, 20)[0]]
