@@ -4,8 +4,8 @@
 Differential, as tests/test_fast_path.py (same fixture): aliases and fragments at every level,
 __typename inside nested objects, the same field twice, includeHistory and kind filters, persons
 without selections, a person with two scheme periods and two selections (the fold's cross
-product), edge cursors, per-role masking. Then unit checks of the id and cursor encoding and of
-the fold's order-based dedup against a plain dict-based one.
+product), edge cursors, per-role masking. Then unit checks of what the generated code may hold,
+of the id and cursor encoding, and of the fold's order-based dedup against a plain dict-based one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import pytest
 
 from yibao.core import pagination
 from yibao.core.services import reads
-from yibao.schema import globalid
+from yibao.schema import fastpath, globalid
+from yibao.schema.fastpath import objects
+from yibao.schema.fastpath.http import document
 
 from .support import DONGQU_CENTRE, SHIQI_CENTRE
 from .test_fast_path import TODAY, pair, roles  # noqa: F401  (fixture)
@@ -101,6 +103,21 @@ async def test_institution_pages_other_roots_and_typenames_match_graphql_core(bo
         after = data["i"]["pageInfo"]["endCursor"]
         await both.same(SEARCH_DEEP, {"city": city, "first": first, "after": after})
     await both.same(OTHERS, {"id": both.ids["both"]}, both.client.token("person", person=both.ids["both"]))
+
+
+def test_the_generated_source_holds_no_request_text():
+    """Arguments and variables are read at run time; response keys enter only through repr()."""
+    hostile = "x'); __import__('os').system('true'); ('"
+    query = ('{ persons(city: "zhongshan", first: 2) { edges { node { selections(kind: PRENATAL) { id } } } } '
+             f'institutions(city: "zhongshan", search: "{hostile.replace(chr(39), "")}") {{ edges {{ node {{ code }} }} }} }}')
+    doc = document(query)
+    assert doc is not None
+    plan = fastpath.plan_for(doc, None)
+    assert plan is not None
+    texts = [objects.source(root) for root in plan.roots]
+    assert all("system" not in t and "PRENATAL" not in t and "zhongshan" not in t for t in texts)
+    with pytest.raises(ValueError):
+        globalid.expression("Person'", "k")
 
 
 @pytest.mark.parametrize("key", [1, 12345, 10**12, "H44200110001", "石岐", "a:b", ""])
