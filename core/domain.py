@@ -38,6 +38,12 @@ class SelectionStatus(str, enum.Enum):
     WITHDRAWN = "WITHDRAWN"
 
 
+_PENDING, _EFFECTIVE, _ENDED, _WITHDRAWN = (SelectionStatus.PENDING, SelectionStatus.EFFECTIVE, SelectionStatus.ENDED,
+                                           SelectionStatus.WITHDRAWN)
+"""Selection.status_on's answers as module names: an enum member read through its class costs
+~0.1 µs in Python 3.11, and status_on runs for every selection a page shows."""
+
+
 class InstitutionLevel(str, enum.Enum):
     """IN-1: 一级及以下 / 二级 / 三级."""
 
@@ -276,12 +282,12 @@ class Selection:
 
     def status_on(self, day: date) -> SelectionStatus:
         if self.withdrawn:
-            return SelectionStatus.WITHDRAWN
+            return _WITHDRAWN
         if day < self.effective_from:
-            return SelectionStatus.PENDING
+            return _PENDING
         if day > self.effective_to:
-            return SelectionStatus.ENDED
-        return SelectionStatus.EFFECTIVE
+            return _ENDED
+        return _EFFECTIVE
 
     def active_on(self, day: date) -> bool:
         """Effective on `day` or starting later (not withdrawn, not ended)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from .errors import BadArgument
 
@@ -39,8 +40,50 @@ def page_request(first: int | None, after: str | None, kind: str) -> PageRequest
     return PageRequest(size, decode_cursor(after, kind) if after is not None else None)
 
 
-def encode_cursor(kind: str, key: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+_B64 = binascii.b2a_base64
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def encode_cursor(kind: str, key: object) -> str:
+    """base64url of "kind:key" without padding (binascii directly: base64's wrappers cost two frames)."""
+    return _B64(f"{kind}:{key}".encode(), newline=False).translate(_URLSAFE).decode().rstrip("=")
+
+
+class Cursors(Sequence[str]):
+    """A page's cursors encoded when read: a page usually shows only its end cursor, so the others
+    are never encoded. Equal to the list of the same cursors."""
+
+    __slots__ = ("kind", "keys")
+
+    def __init__(self, kind: str, keys: Sequence[Any]):
+        self.kind, self.keys = kind, keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [encode_cursor(self.kind, k) for k in self.keys[i]]
+        return encode_cursor(self.kind, self.keys[i])
+
+    def __iter__(self) -> Iterator[str]:
+        kind = self.kind
+        return (encode_cursor(kind, k) for k in self.keys)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Cursors | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Cursors({list(self)!r})"
 
 
 def decode_cursor(cursor: str, kind: str) -> str:
@@ -58,6 +101,12 @@ def build_page(rows: list[T], request: PageRequest, kind: str, key_of, total: in
     has_next = len(rows) > request.first
     rows = rows[: request.first]
     return Page(rows, [encode_cursor(kind, str(key_of(r))) for r in rows], has_next, total)
+
+
+def keyed_page(items: list[T], has_next: bool, kind: str, keys: Sequence[Any], total: int | None = None) -> Page[T]:
+    """A page whose items were already cut to the request's size (`has_next`: a further row was
+    seen), cursors encoded only when read (`Cursors`); `keys[i]` is the key of `items[i]`."""
+    return Page(items, Cursors(kind, keys), has_next, total)  # type: ignore[arg-type]
 
 
 def after_id(request: PageRequest) -> int:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .. import access
 from ..domain import Institution, InstitutionLevel, NetworkRef
-from ..pagination import Page, after_id, build_page, page_request
+from ..pagination import Page, after_id, keyed_page, page_request
 from . import reads
 from .institutions import CJK
 from .institutions import CURSOR_KIND as INSTITUTION_CURSOR
@@ -32,15 +32,15 @@ async def persons_page(db: Database, plugins: PluginHost, call: Call, city: str,
     request = page_request(first, after, PERSON_CURSOR)
     start = after_id(request)
 
-    async def work(reader: reads.Reader) -> tuple[list[reads.LoadedPerson], int | None]:
-        found = await reads.person_page(reader, city, start, request.first + 1, selections=selections, lists=lists)
+    async def work(reader: reads.Reader) -> tuple[tuple[list[reads.Folded], bool], int | None]:
+        found = await reads.person_page(reader, city, start, request.first, selections=selections, lists=lists)
         count = await reads.count_persons(reader, city) if total else None
         return found, count
 
-    loaded, count = await db.run_read(work)
-    records = [PersonRecord(lp.person, access.shown_id_number(call.actor, lp.person.city, lp.person.id_number),
-                            lp.selections) for lp in loaded]
-    return build_page(records, request, PERSON_CURSOR, lambda rec: rec.person.id, count)
+    (people, has_next), count = await db.run_read(work)
+    actor, shown = call.actor, access.shown_id_number
+    records = [PersonRecord(p, shown(actor, p.city, p.id_number), sels) for p, sels in people]
+    return keyed_page(records, has_next, PERSON_CURSOR, [p.id for p, _ in people], count)
 
 
 def institution_query(city: str, town: str | None, level: InstitutionLevel | str | None, category: str | None,
@@ -61,6 +61,8 @@ async def institutions_page(db: Database, plugins: PluginHost, q: reads.Institut
     request = page_request(first, after, INSTITUTION_CURSOR)
     found, count = await db.run_read(
         lambda reader: reads.institution_page(reader, q, request.after, request.first + 1, lists=lists, total=total))
-    return build_page(found, request, INSTITUTION_CURSOR, lambda i: i.code, count)
+    has_next = len(found) > request.first
+    del found[request.first:]
+    return keyed_page(found, has_next, INSTITUTION_CURSOR, [i.code for i in found], count)
 
 

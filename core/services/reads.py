@@ -24,7 +24,6 @@ from ..domain import (
     NetworkMembership,
     Person,
     Scheme,
-    SchemePeriod,
     Selection,
     SelectionKind,
 )
@@ -161,66 +160,71 @@ class PersonView:
     scheme_on = Person.scheme_on
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedPerson:
-    person: Person | PersonView
-    selections: tuple[Selection | SelectionView, ...] | None
+Folded = tuple[PersonView, "tuple[SelectionView, ...] | None"]
+"""One person of a page and their selections (None when not asked for)."""
 
 
-def _fold(rows: Sequence[Sequence[Any]], selections: bool, lists: bool, light: bool = False) -> list[LoadedPerson]:
-    """Rows of person x period x selection, in person order, folded into one value per person
-    (domain values, or with `light` the view classes above for pages that only display)."""
-    period_type, selection_type, person_type = (PeriodView, SelectionView, PersonView) if light else (
-        SchemePeriod, Selection, Person)
-    out: list[LoadedPerson] = []
-    institutions: dict[int, Institution] = {}
-    at = _N_PERSON + _N_PERIOD
-    iat = at + _N_SELECTION
-    last = None
-    periods: dict[int, SchemePeriod] = {}
-    sels: dict[int, Selection] = {}
-    head: Any = None
+def _fold(rows: Sequence[Sequence[Any]], selections: bool, lists: bool, first: int) -> tuple[list[Folded], bool]:
+    """Rows of person x period x selection in the statement's order (person, period, selection)
+    folded into the view classes above: at most `first` persons, and whether a further person
+    followed. The order lets the fold keep no sets: a person's periods come in contiguous runs of
+    rows, and the first run lists each of their selections once (the other runs repeat them).
+    Each row is unpacked once; an institution is built once per page."""
+    out: list[Folded] = []
+    institutions: dict[Any, InstitutionView] = {}
+    last: Any = None
+    person: PersonView | None = None
+    periods: list[PeriodView] = []
+    sels: list[SelectionView] = []
+    first_period = last_period = None
+    lists_at = _N_PERSON + _N_PERIOD + _N_SELECTION + _N_INSTITUTION
     for row in rows:
-        if row[0] != last:
-            if head is not None:
-                out.append(_person(person_type, head, periods, sels if selections else None))
-            head, last, periods, sels = row, row[0], {}, {}
-        period_id = row[6]
-        if period_id is not None and period_id not in periods:
-            valid_from, valid_to = row[9], row[10]
-            periods[period_id] = period_type(
-                _SCHEME[row[7]], valid_from if type(valid_from) is date else _date(valid_from),  # type: ignore[arg-type]
-                valid_to if type(valid_to) is date else _date(valid_to), row[8])  # type: ignore[arg-type]
         if selections:
-            sid = row[at]
-            if sid is not None and sid not in sels:
-                inst = institutions.get(row[iat])
-                if inst is None:
-                    inst = institutions[row[iat]] = institution_from(row, iat, lists, light)
-                start, end, created = row[at + 3], row[at + 4], row[at + 7]
-                sels[sid] = selection_type(
-                    sid, last, _KIND[row[at + 1]], row[at + 2], inst,
-                    start if type(start) is date else _date(start),  # type: ignore[arg-type]
-                    end if type(end) is date else _date(end),  # type: ignore[arg-type]
-                    _SCHEME[row[at + 5]] if row[at + 5] else None, _CHANNEL[row[at + 6]],
-                    created if type(created) is date else _date(created),  # type: ignore[arg-type]
-                    row[at + 8], row[at + 9] is not None, row[at + 10], row[at + 11])
-    if head is not None:
-        out.append(_person(person_type, head, periods, sels if selections else None))
-    return out
+            (pid, id_number, document_type, person_name, person_city, since, per, scheme, tier, valid_from, valid_to,
+             sid, kind, slot, start, end, sel_scheme, channel, created, replaces, withdrawn, reason, application,
+             iid, code, name, city, division, town, level, category, withdrawn_on) = row if not lists else row[:lists_at]
+        else:
+            (pid, id_number, document_type, person_name, person_city, since, per, scheme, tier, valid_from,
+             valid_to) = row
+        if pid != last:
+            if person is not None:
+                person.schemes = tuple(periods)
+                out.append((person, tuple(sels) if selections else None))
+                if len(out) == first:
+                    return out, True
+            person = PersonView(pid, id_number, person_name, person_city, (), document_type,
+                                since if since is None or type(since) is date else _date(since))
+            last, periods, sels, first_period, last_period = pid, [], [], per, None
+        if per is not None and per != last_period:
+            last_period = per
+            periods.append(PeriodView(_SCHEME[scheme], valid_from if type(valid_from) is date else _date(valid_from),
+                                      valid_to if type(valid_to) is date else _date(valid_to), tier))
+        if selections and sid is not None and per == first_period:
+            inst = institutions.get(iid)
+            if inst is None:
+                if lists:
+                    inst = institutions[iid] = institution_from(row, _N_PERSON + _N_PERIOD + _N_SELECTION, True, True)
+                else:
+                    inst = institutions[iid] = InstitutionView(
+                        code, name, city, _LEVEL[level], category, division or "", town, (), (), (), iid,
+                        withdrawn_on if withdrawn_on is None or type(withdrawn_on) is date else _date(withdrawn_on), ())
+            sels.append(SelectionView(
+                sid, pid, _KIND[kind], slot, inst, start if type(start) is date else _date(start),
+                end if type(end) is date else _date(end), _SCHEME[sel_scheme] if sel_scheme else None,
+                _CHANNEL[channel], created if type(created) is date else _date(created),
+                replaces, withdrawn is not None, reason, application))
+    if person is not None:
+        person.schemes = tuple(periods)
+        out.append((person, tuple(sels) if selections else None))
+    return out, False
 
 
-def _person(person_type: Any, row: Sequence[Any], periods: dict, sels: dict | None) -> LoadedPerson:
-    return LoadedPerson(
-        person_type(row[0], row[1], row[3], row[4], tuple(periods.values()), row[2], _date(row[5])),
-        tuple(sels.values()) if sels is not None else None)
-
-
-async def person_page(reader: Reader, city: str, after: int, limit: int, *, selections: bool,
-                      lists: bool = False) -> list[LoadedPerson]:
-    """A keyset page of a city's persons (id > after), `limit` of them, in one statement."""
-    rows = await reader.fetch(_PAGE[(selections, lists)], {"city": city, "after": after, "limit": limit})
-    return _fold(rows, selections, lists, light=True)
+async def person_page(reader: Reader, city: str, after: int, first: int, *, selections: bool,
+                      lists: bool = False) -> tuple[list[Folded], bool]:
+    """A keyset page of a city's persons (id > after): at most `first` of them and whether more
+    follow, in one statement."""
+    rows = await reader.fetch(_PAGE[(selections, lists)], {"city": city, "after": after, "limit": first + 1})
+    return _fold(rows, selections, lists, first)
 
 
 async def count_persons(reader: Reader, city: str) -> int:
@@ -264,6 +268,14 @@ def _search_sql(town: bool, level: bool, category: bool, term: str | None, after
     return found
 
 
+def _institutions(rows: Sequence[Sequence[Any]]) -> list[InstitutionView]:
+    """`institution_from(row, 0, False, True)` for each row of INSTITUTION_COLUMNS, unpacked once."""
+    return [InstitutionView(code, name, city, _LEVEL[level], category, division or "", town, (), (), (), iid,
+                            withdrawn_on if withdrawn_on is None or type(withdrawn_on) is date else _date(withdrawn_on),
+                            ())
+            for iid, code, name, city, division, town, level, category, withdrawn_on in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class InstitutionQuery:
     city: str
@@ -291,7 +303,7 @@ async def institution_page(reader: Reader, q: InstitutionQuery, after: str | Non
     if q.term:
         params["term"] = "%" + q.term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = await reader.fetch(sql, params)
-    found = [institution_from(r, 0, lists, True) for r in rows]
+    found = _institutions(rows) if not lists else [institution_from(r, 0, True, True) for r in rows]
     count = None
     if total:
         count = (await reader.fetch(_SEARCH[("count", bool(q.town), bool(q.level), bool(q.category), term,

@@ -46,7 +46,8 @@ class FieldPlan:
     arg_slot: int = -1
     """Index of this field's coerced arguments in the request's argument table (-1: none)."""
     build: Callable[..., Any] | None = None
-    """Set by objects.py: turns a parent value into this field's response value."""
+    """A root field's runner, set by objects.attach (fields below a root are compiled into their
+    root's generated builder and keep None)."""
 
     def child(self, name: str) -> FieldPlan | None:
         return next((c for c in self.children if c.name == name), None)

@@ -48,13 +48,17 @@ def _wants_lists(plan: FieldPlan | None) -> bool:
     return plan is not None and any(plan.wants(name) for name in LIST_FIELDS)
 
 
+def _nodes(plan: FieldPlan) -> list[FieldPlan]:
+    """Every `node` under every `edges` of a connection (each alias may ask for more)."""
+    return [n for e in plan.children if e.name == "edges" for n in e.children if n.name == "node"]
+
+
 def persons(plan: FieldPlan) -> Root:
     from .objects import object_builder
 
     build = object_builder(plan)
     gate = _gate(plan)
-    node = next((n for e in plan.children if e.name == "edges" for n in e.children if n.name == "node"), None)
-    sels = [s for s in (node.children if node else []) if s.name == "selections"]
+    sels = [s for node in _nodes(plan) for s in node.children if s.name == "selections"]
     institutions = [i for s in sels for i in s.children if i.name == "institution"]
     selections = bool(sels)
     lists = any(_wants_lists(i) for i in institutions)
@@ -74,8 +78,7 @@ def institutions(plan: FieldPlan) -> Root:
 
     build = object_builder(plan)
     gate = _gate(plan)
-    node = next((n for e in plan.children if e.name == "edges" for n in e.children if n.name == "node"), None)
-    lists = _wants_lists(node)
+    lists = any(_wants_lists(node) for node in _nodes(plan))
     total = plan.wants("totalCount")
 
     async def run(r: Any) -> Any:
