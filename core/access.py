@@ -38,10 +38,16 @@ def reach(actor: Actor, operation: str, city: str, id_number: str, missing: User
         raise Refused([missing])
 
 
+_SELF = (Role.PERSON, Role.PROXY)
+_AGENCY = Role.AGENCY  # bound once: a member read through its enum class costs ~0.1 µs, and this runs per person shown
+
+
 def shown_id_number(actor: Actor, person_city: str, id_number: str) -> str:
-    if actor.role in (Role.PERSON, Role.PROXY) and actor.person == id_number:
+    """ID-2: the full number for the person (or their proxy) and their city's agency; masked for everyone else."""
+    role = actor.role
+    if role in _SELF and actor.person == id_number:
         return id_number
-    if actor.role is Role.AGENCY and actor.city == person_city:
+    if role is _AGENCY and actor.city == person_city:
         return id_number
     return mask(id_number)
 
