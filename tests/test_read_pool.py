@@ -109,11 +109,11 @@ async def test_a_database_refusing_connections_is_service_unavailable():
 
 @pytest.mark.yibao_backends("postgresql")
 async def test_a_new_event_loop_opens_read_connections_of_its_own(yibao_platform):
-    """A process forked by `--workers`, or a test's new loop, cannot use another loop's connections."""
+    """A process forked by `--workers`, or a test's new loop, cannot use another loop's connections;
+    the first loop keeps its own."""
     db = yibao_platform.db
     here = await backend_pid(db)
     assert db.read_pool is not None
-    ours = db.read_pool._pool
 
     def elsewhere() -> int:
         async def read() -> int:
@@ -126,6 +126,40 @@ async def test_a_new_event_loop_opens_read_connections_of_its_own(yibao_platform
 
     there = await asyncio.to_thread(elsewhere)
     assert there != here
-    assert isinstance(ours, asyncpg.Pool)
-    await ours.close()  # left behind by the other loop's read; this loop may close it
-    assert await backend_pid(db) not in (here, there)
+    assert await backend_pid(db) == here
+
+
+@pytest.mark.yibao_backends("postgresql")
+async def test_a_cancelled_read_closes_its_connection_and_a_refused_one_keeps_it(yibao_platform):
+    """A read cut off mid-statement (the request's time limit) may leave its connection busy: it is
+    closed, not reused; a statement the server refuses leaves the connection idle: it is kept."""
+    db = yibao_platform.db
+    first = await backend_pid(db)
+    slow = Sql("SELECT pg_sleep(5)")
+    reading = asyncio.create_task(db.run_read(lambda reader: reader.fetch(slow, {})))
+    await asyncio.sleep(0.2)
+    reading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await reading
+    second = await backend_pid(db)
+    assert second != first
+    with pytest.raises(asyncpg.PostgresError):
+        await db.run_read(lambda reader: reader.fetch(Sql("SELECT 1/0"), {}))
+    assert await backend_pid(db) == second
+    assert db.read_pool is not None and db.read_pool._busy == 0
+
+
+@pytest.mark.yibao_backends("postgresql")
+async def test_readers_waiting_for_a_connection_get_one_in_turn(yibao_platform):
+    """More reads than connections: they wait, each gets one as another is given back, and no more
+    connections are opened than the pool's size."""
+    db = Database(yibao_platform.settings.database_url)
+    assert db.read_pool is not None
+    db.read_pool.max_size = 2
+    try:
+        pids = await asyncio.gather(*(db.run_read(lambda reader: reader.fetch(Sql("SELECT pg_backend_pid(), pg_sleep(0.02)"), {}))
+                                      for _ in range(12)))
+        assert len({rows[0][0] for rows in pids}) <= 2
+        assert db.read_pool._busy == 0
+    finally:
+        await db.dispose()
