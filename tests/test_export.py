@@ -87,6 +87,27 @@ async def test_date_range_filters_by_the_records_date(yibao_client, zhongshan, r
     assert bad.status_code == 400 and "from must be YYYY-MM-DD" in bad.json()["errors"][0]["messageEn"]
 
 
+async def test_a_person_registered_after_shanghais_midnight_counts_for_the_shanghai_day(yibao_client, zhongshan, records,
+                                                                                         yibao_platform):
+    """created_at is stored in UTC: 17:00 UTC on 3 March is 01:00 on 4 March in Asia/Shanghai. The
+    day's bounds must be compared as instants, not as wall times of two zones (on SQLite a stored
+    timestamp is text: the export's filter found nobody between 16:00 and 24:00 UTC)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from yibao.core.storage.tables import PersonRow
+
+    first, second, _ = records
+    async with yibao_platform.db.write(None) as session:
+        await session.execute(update(PersonRow).where(PersonRow.id_number == first)
+                              .values(created_at=datetime(2026, 3, 3, 17, 0, tzinfo=UTC)))
+    on_4th = _ndjson(await _get(yibao_client, "persons", zhongshan.agency, **{"from": "2026-03-04", "to": "2026-03-04"}))
+    assert [p["id_number"] for p in on_4th] == [first]
+    on_3rd = _ndjson(await _get(yibao_client, "persons", zhongshan.agency, **{"from": "2026-03-03", "to": "2026-03-03"}))
+    assert on_3rd == []
+
+
 async def test_csv_has_a_header_row_and_an_optional_bom(yibao_client, zhongshan, records):
     plain = await _get(yibao_client, "persons", zhongshan.agency, format="csv")
     assert plain.headers["content-type"].startswith("text/csv") and not plain.content.startswith(b"\xef\xbb\xbf")

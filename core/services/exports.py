@@ -15,7 +15,7 @@ import csv
 import io
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import orjson
@@ -92,7 +92,9 @@ async def stream(db: Database, stmt: Select, chunk: int = CHUNK_ROWS) -> AsyncIt
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, SHANGHAI)
+    """The instant a day begins in Asia/Shanghai, in UTC as created_at is stored: SQLite keeps a
+    timestamp as text of its wall time, so bounds in another zone would compare as wrong instants."""
+    return datetime.combine(day, time.min, SHANGHAI).astimezone(UTC)
 
 
 def open_export(db: Database, plugins: PluginHost, call: Call, kind: str, city: str,
