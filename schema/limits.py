@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -35,9 +36,20 @@ from graphql import (
     is_leaf_type,
 )
 
+KEPT_TEXT = 64 * 1024
+"""Documents whose text is at most this many characters are kept between requests (parsed,
+validated, measured, planned: schema/prepare.py, schema/fastpath, schema/string_inputs.py); larger
+ones (a body may be 1 MB) are prepared each time, so each cache of 512 holds at most 32 MB."""
+
 DEFAULT_PAGE = 20  # CONTRACT: `first` defaults to 20
 MAX_PAGE = 100  # a larger `first` is refused by the field itself (PAGE_SIZE_OUT_OF_RANGE)
 MUTATION_COST = 10
+
+
+def kept(document: DocumentNode) -> bool:
+    """Whether a parsed document may be kept between requests (see KEPT_TEXT): it holds its text."""
+    loc = document.loc
+    return loc is None or len(loc.source.body) <= KEPT_TEXT
 
 
 @dataclass(frozen=True, slots=True)

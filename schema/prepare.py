@@ -29,7 +29,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from yibao.core.errors import RequestError
 
-from .limits import Limits, Measure, measure_once
+from .limits import KEPT_TEXT, Limits, Measure, kept, measure_once
 
 
 class Rejected(RequestError):
@@ -84,8 +84,11 @@ class Prepared:
                 "requested": self.measure.cost, "limit": self.limits.max_cost}
 
 
-@lru_cache(maxsize=512)
 def _parse(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
+    return _parse_kept(query, max_tokens) if len(query) <= KEPT_TEXT else _parse_now(query, max_tokens)
+
+
+def _parse_now(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
     try:
         return parse(query, max_tokens=max_tokens)
     except GraphQLError as error:
@@ -94,12 +97,21 @@ def _parse(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
         return GraphQLError("the document is nested too deeply")
 
 
-@lru_cache(maxsize=512)
+_parse_kept = lru_cache(maxsize=512)(_parse_now)
+
+
 def _validate(gschema: GraphQLSchema, document: DocumentNode, policy: Policy) -> tuple[GraphQLError, ...]:
+    return _validate_kept(gschema, document, policy) if kept(document) else _validate_now(gschema, document, policy)
+
+
+def _validate_now(gschema: GraphQLSchema, document: DocumentNode, policy: Policy) -> tuple[GraphQLError, ...]:
     rules = list(specified_rules)
     if not policy.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return tuple(validate(gschema, document, rules, hide_suggestions=not policy.suggestions))
+
+
+_validate_kept = lru_cache(maxsize=512)(_validate_now)
 
 
 def parse_document(query: str, limits: Limits) -> DocumentNode:
@@ -197,9 +209,10 @@ def _known(gschema: GraphQLSchema, query: str, operation_name: str | None, limit
     operation = pick_operation(document, operation_name)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     known = _Known(gschema, document, operation, fragments)
-    _KNOWN[key] = known  # a refusal is not kept: it is raised above, and found again the same way
-    if len(_KNOWN) > _KNOWN_SIZE:
-        _KNOWN.popitem(last=False)
+    if len(query) <= KEPT_TEXT:  # a refusal is not kept: it is raised above, and found again the same way
+        _KNOWN[key] = known
+        if len(_KNOWN) > _KNOWN_SIZE:
+            _KNOWN.popitem(last=False)
     return known
 
 

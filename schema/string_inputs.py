@@ -51,6 +51,8 @@ from strawberry.extensions import SchemaExtension
 
 from yibao.core.input_rules import JsonRule, TextRule, control_character, json_rule, normalise, text_rule
 
+from .limits import kept
+
 Path = tuple[str, ...]
 
 
@@ -256,9 +258,10 @@ def _sites(schema: GraphQLSchema, document: DocumentNode) -> _Sites:
         _CACHE.move_to_end(key)
         return cached[1]
     sites = _collect(schema, document)
-    _CACHE[key] = (document, sites)  # holding the document keeps its id from being reused
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    if kept(document):  # a large text is collected each time (schema/limits.py KEPT_TEXT)
+        _CACHE[key] = (document, sites)  # holding the document keeps its id from being reused
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return sites
 
 

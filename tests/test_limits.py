@@ -184,3 +184,27 @@ async def test_a_request_holds_one_database_connection_at_a_time(yibao_client, n
     assert response.status_code == 200 and "errors" not in body, body
     assert body["data"]["p0"] is None and body["data"]["i7"]["totalCount"] > 0
     assert held["peak"] == 1, held
+
+
+def test_only_query_texts_of_a_bounded_size_are_kept_for_the_next_request():
+    """A repeated query is found again by its text (schema/prepare.py), its plan and input sites by
+    its document; a body may be 1 MB, so caches of 512 could hold 512 MB each. A text over
+    KEPT_TEXT is prepared each time, kept by none of them."""
+    from yibao.schema import fastpath, prepare as prep, string_inputs
+    from yibao.schema.limits import KEPT_TEXT
+
+    small = "{ cities { code } }"
+    large = "{ cities { code } }" + " " * (KEPT_TEXT + 1)  # white space is no token
+    documents = {}
+    for text in (small, large):
+        prepared = prep.prepare(schema._schema, text, None, None, limits=Limits(), policy=prep.Policy())
+        documents[text] = prepared.document
+        fastpath.plan_for(prepared.document, None, schema._schema)
+        string_inputs.validate(schema._schema, prepared.document, None)
+    assert {key[1] for key in prep._KNOWN} >= {small} and large not in {key[1] for key in prep._KNOWN}
+    for cache in (fastpath._PLANS, string_inputs._CACHE):
+        held = [entry[0] for entry in cache.values()]
+        assert any(d is documents[small] for d in held) and not any(d is documents[large] for d in held)
+    parsed, validated = prep._parse_kept.cache_info().currsize, prep._validate_kept.cache_info().currsize
+    prep.prepare(schema._schema, large + " ", None, None, limits=Limits(), policy=prep.Policy())
+    assert (prep._parse_kept.cache_info().currsize, prep._validate_kept.cache_info().currsize) == (parsed, validated)

@@ -19,6 +19,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
 from ..build import schema as _strawberry_schema
+from ..limits import kept
 from ..string_inputs import validate as validate_inputs
 from .plan import NotCovered, Plan, compile_plan
 
@@ -50,9 +51,10 @@ def plan_for(document: DocumentNode, operation_name: str | None, schema: GraphQL
     if cached is not None and cached[0] is document:
         return cached[1]
     plan = compile_plan(gql, document, operation_name)
-    _PLANS[key] = (document, plan)  # holding the document keeps its id from being reused
-    if len(_PLANS) > _MAX_PLANS:
-        _PLANS.popitem(last=False)
+    if kept(document):  # a large text is planned each time (schema/limits.py KEPT_TEXT)
+        _PLANS[key] = (document, plan)  # holding the document keeps its id from being reused
+        if len(_PLANS) > _MAX_PLANS:
+            _PLANS.popitem(last=False)
     return plan
 
 
