@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -72,7 +74,10 @@ async def browser_page() -> AsyncIterator[Page]:
     binary = chromium()
     assert binary, "chromium is not installed (apt-get install -y chromium)"
     port = free_port()
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes (crashpad, zygotes) may outlive the browser for a moment and still
+    # write into the profile: the whole process group is ended, and a file they leave behind does
+    # not fail the test (a teardown once raised "Directory not empty: 'Default'" after it passed).
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen([
             binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
@@ -82,7 +87,7 @@ async def browser_page() -> AsyncIterator[Page]:
             "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             "about:blank",
-        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             deadline = time.monotonic() + WAIT_SECONDS
             while True:
@@ -100,8 +105,17 @@ async def browser_page() -> AsyncIterator[Page]:
                 await tab.send("Page.enable")
                 yield tab
         finally:
-            proc.terminate()
+            _end_group(proc, signal.SIGTERM)
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                pass
+            _end_group(proc, signal.SIGKILL)  # helpers still running after the browser ended
+            proc.wait(timeout=30)
+
+
+def _end_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass  # every process of the group has ended
