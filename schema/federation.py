@@ -10,7 +10,9 @@ The same Query, Mutation, Subscription and types as schema/build.py, plus `_serv
 `_entities` resolves each reference through the same service and the same checks as the root a
 client would otherwise call: a City as `cities` does (anyone; a bad token still fails), an
 Institution as `institution(code:)` (anyone), a Person as `person(idNumber:)` (the same role gate,
-policy_for("person"), then Persons' own ownership and city checks and ID-2 masking).
+policy_for("person"), then Persons' own ownership and city checks and ID-2 masking). The Person
+references of one request are looked up together (Persons.get_many_by_id_hash through a
+DataLoader): a constant number of statements however many a gateway sends.
 
 Why the keys are attached only while this schema is built: strawberry reads `@key` from the
 types' shared definitions, and the normal schema (schema.graphql, served without the variable)
@@ -83,8 +85,10 @@ async def resolve_person(info: Info, representation: dict[str, Any]) -> Optional
         if not permission.has_permission(None, info):
             permission.on_unauthorized()  # raises the coded error the root field raises
     c = ctx(info)
-    id_hash = _key("Person", "idHash", representation).lower()
-    record = await c.platform.persons.get_by_id_hash(c.call, id_hash, with_selections=False)
+    # claimed per reference, before any lookup (a person token's foreign hash fails only its own
+    # reference); the lookups of all references are then read in one batch (schema/dataloaders.py)
+    id_hash = c.platform.persons.claim_id_hash(c.call, _key("Person", "idHash", representation))
+    record = await c.loaders.persons_by_id_hash(c.call).load(id_hash)
     if record is None:
         return None
     person = Person.from_record(record, c.call.today, c.cities)

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -23,8 +24,11 @@ import pytest
 from graphql import parse
 from sqlalchemy import select, update
 
-from yibao.core.auth import Role, issue_token
+from yibao.core.auth import ANONYMOUS, Role, actor_from_header, issue_token
+from yibao.core.call import Call
+from yibao.core.errors import Forbidden, NotAuthenticated
 from yibao.core.platform import Platform, Settings
+from yibao.core.storage.statements import StatementCounter
 from yibao.core.storage.tables import PersonRow
 from yibao.core.testkit.client import GraphQLClient
 from yibao.core.testkit.ids import make_id_number
@@ -356,3 +360,130 @@ async def test_registration_writes_the_hash_and_a_miss_fills_rows_other_writers_
     async with db.read() as session:
         assert await session.scalar(select(PersonRow.id_hash).where(PersonRow.id_number == imported)) == \
             integrator_hash(imported)
+
+
+# -- Person references in one batch (issue 12's leftover) ---------------------------------------
+
+def person_ref(id_number: str) -> dict:
+    return {"__typename": "Person", "idHash": integrator_hash(id_number)}
+
+
+PERSON_BATCH_STATEMENTS = 4
+"""`_entities` with Person references, whatever their number: the hashes' ids, the persons, their
+scheme periods, their categories (Persons.get_many_by_id_hash)."""
+
+
+async def _entity_statements(client, reps: list, token: str):
+    await client(ENTITIES, {"representations": reps}, token=token, today=ON)  # warm: connections, caches
+    with StatementCounter() as counter:
+        result = await client(ENTITIES, {"representations": reps}, token=token, today=ON)
+    assert result.errors is None, result.errors
+    return counter, result
+
+
+async def test_person_references_are_resolved_in_one_batch(federated, new_id):
+    zs = City(federated, "zhongshan")
+    numbers = [new_id() for _ in range(20)]
+    for number in numbers:
+        await zs.register(number, "EMPLOYEE", on=ON)
+    token = federated.token("integrator")
+    one, result = await _entity_statements(federated, [person_ref(numbers[0])], token)
+    assert result.data["_entities"][0]["idHash"] == integrator_hash(numbers[0])
+    many, result = await _entity_statements(federated, [person_ref(n) for n in numbers], token)
+    assert [p["idHash"] for p in result.data["_entities"]] == [integrator_hash(n) for n in numbers]
+    assert one.count == many.count == PERSON_BATCH_STATEMENTS, f"1: {one.count}, 20: {many.count}\n{many.text()}"
+    # an unknown hash among them: one more statement (are there rows without a hash to fill?), once
+    unknown = {"__typename": "Person", "idHash": "0" * 64}
+    one, _ = await _entity_statements(federated, [unknown, person_ref(numbers[1])], token)
+    many, result = await _entity_statements(federated, [unknown] + [person_ref(n) for n in numbers[1:]], token)
+    assert result.data["_entities"][0] is None and all(result.data["_entities"][1:])
+    assert one.count == many.count == PERSON_BATCH_STATEMENTS + 1, f"1: {one.count}, 20: {many.count}\n{many.text()}"
+
+
+def _per_reference(result, n: int) -> list[tuple]:
+    """Each reference's entity and the errors at its path (code and message)."""
+    errors: dict[int, list] = {}
+    for e in result.errors or ():
+        assert e["path"][0] == "_entities", e
+        errors.setdefault(e["path"][1], []).append((e["extensions"]["code"], e["message"]))
+    return [(result.data["_entities"][i], errors.get(i, [])) for i in range(n)]
+
+
+async def test_a_batch_of_references_answers_as_each_reference_alone(federated, new_id):
+    zs, kp = City(federated, "zhongshan"), City(federated, "jiangmen_kaiping")
+    mine, neighbour, far = new_id(), new_id(), new_id("440783")
+    await zs.register(mine, "EMPLOYEE", on=ON, name="本人")
+    await zs.register(neighbour, "RESIDENT", on=ON, name="邻居")
+    await kp.register(far, "EMPLOYEE", on=ON, name="开平")
+    reps = [person_ref(mine), person_ref(far), {"__typename": "Person", "idHash": "0" * 64},
+            {"__typename": "Person"}, person_ref(neighbour), {"__typename": "Person", "idHash": 7},
+            {"__typename": "Person", "idHash": integrator_hash(mine).upper()}, person_ref(mine),
+            {"__typename": "City", "code": "zhongshan"}]
+    tokens = {"integrator": federated.token("integrator"), "agency": federated.token("agency", city="zhongshan"),
+              "person": federated.token("person", person=mine), "anonymous": None}
+    seen = {}
+    for who, token in tokens.items():
+        batch = await federated(ENTITIES, {"representations": reps}, token=token, today=ON)
+        alone = []
+        for rep in reps:
+            single = await federated(ENTITIES, {"representations": [rep]}, token=token, today=ON)
+            alone += _per_reference(single, 1)
+        assert _per_reference(batch, len(reps)) == alone, who
+        seen[who] = [codes[0][0] if codes else ("null" if entity is None else entity.get("name", entity["__typename"]))
+                     for entity, codes in alone]
+    bad = "BAD_ARGUMENT"
+    assert seen == {
+        "integrator": ["本人", "开平", "null", bad, "邻居", bad, "本人", "本人", "中山市"],
+        "agency": ["本人", "null", "null", bad, "邻居", bad, "本人", "本人", "中山市"],  # another city's: as unknown
+        "person": ["本人", "FORBIDDEN", "FORBIDDEN", bad, "FORBIDDEN", bad, "本人", "本人", "中山市"],
+        "anonymous": ["UNAUTHENTICATED"] * 8 + ["中山市"],  # the role gate comes before the key's check
+    }
+
+
+async def test_the_batched_lookup_does_the_checks_of_the_single_one(federated, new_id):
+    zs, kp = City(federated, "zhongshan"), City(federated, "jiangmen_kaiping")
+    mine, neighbour, far = new_id(), new_id(), new_id("440783")
+    await zs.register(mine, "EMPLOYEE", on=ON)
+    await zs.register(neighbour, "RESIDENT", on=ON)
+    await kp.register(far, "EMPLOYEE", on=ON)
+    persons = federated.platform.persons
+    hashes = [persons.id_hash(n) for n in (mine, far, neighbour)] + ["0" * 64, " " + persons.id_hash(mine).upper()]
+
+    def call(role: str, **kw) -> Call:
+        actor = actor_from_header(federated.platform.secret, f"Bearer {federated.token(role, **kw)}")
+        return Call(actor=actor, today=date.fromisoformat(ON))
+
+    for c in (call("integrator"), call("admin"), call("agency", city="zhongshan"),
+              call("institution", city="zhongshan"), call("agency", city="jiangmen_kaiping")):
+        for with_selections in (False, True):
+            batch = await persons.get_many_by_id_hash(c, hashes, with_selections=with_selections)
+            alone = [await persons.get_by_id_hash(c, h, with_selections=with_selections) for h in hashes]
+            assert batch == alone, c.actor
+    own = call("person", person=mine)
+    assert await persons.get_many_by_id_hash(own, [hashes[0], hashes[-1]]) == \
+        [await persons.get_by_id_hash(own, hashes[0], with_selections=False)] * 2
+    with pytest.raises(Forbidden):  # another person's hash, existing or not: refused before any lookup
+        await persons.get_many_by_id_hash(own, [hashes[0], "0" * 64])
+    with pytest.raises(NotAuthenticated):
+        await persons.get_many_by_id_hash(Call(actor=ANONYMOUS, today=date.fromisoformat(ON)), hashes[:1])
+    assert await persons.get_many_by_id_hash(own, []) == []
+
+
+async def test_a_batch_fills_the_hashes_other_writers_left_empty(federated, new_id):
+    zs = City(federated, "zhongshan")
+    registered, imported, also_imported = new_id(), new_id(), new_id()
+    for number in (registered, imported, also_imported):
+        await zs.register(number, "EMPLOYEE", on=ON)
+    db = federated.platform.db
+    async with db.write(None) as session:
+        await session.execute(update(PersonRow).where(PersonRow.id_number.in_([imported, also_imported]))
+                              .values(id_hash=None))
+    reps = [person_ref(n) for n in (registered, imported, also_imported)] + [
+        {"__typename": "Person", "idHash": "0" * 64}]
+    found = await federated(ENTITIES, {"representations": reps}, token=federated.token("integrator"), today=ON)
+    assert found.errors is None
+    assert [p and p["idHash"] for p in found.data["_entities"]] == [
+        integrator_hash(registered), integrator_hash(imported), integrator_hash(also_imported), None]
+    async with db.read() as session:
+        stored = dict((await session.execute(select(PersonRow.id_number, PersonRow.id_hash))).all())
+    assert stored[imported] == integrator_hash(imported) and stored[also_imported] == integrator_hash(also_imported)
