@@ -23,6 +23,12 @@ from yibao.core.services.applications import Application
 from yibao.core.services.persons import PersonRecord
 
 
+ID_HASH_BATCH = 1000
+"""Hashes per statement: a statement takes at most 32,766 bind parameters on SQLite (32,767 on
+PostgreSQL), and YIBAO_MAX_BODY_BYTES may admit more references than that; batches of a thousand
+keep every statement well under the bound whatever the body limit."""
+
+
 class Loaders:
     """The loaders of one request (built by Context, never shared between requests)."""
 
@@ -39,7 +45,8 @@ class Loaders:
         if self._by_id_hash is None or self._by_id_hash[0] is not call:
             persons = self._platform.persons
             self._by_id_hash = (call, DataLoader(
-                load_fn=lambda hashes: persons.get_many_by_id_hash(call, hashes, with_selections=False)))
+                load_fn=lambda hashes: persons.get_many_by_id_hash(call, hashes, with_selections=False),
+                max_batch_size=ID_HASH_BATCH))
         return self._by_id_hash[1]
 
     async def _selections(self, person_ids: Sequence[int]) -> list[list[Selection]]:
