@@ -17,7 +17,6 @@ not by the aggregate, so both backends give the same order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,21 +24,20 @@ import orjson
 
 from ..domain import (
     CategoryPeriod,
-    Channel,
     Institution,
-    InstitutionLevel,
     NetworkKind,
     NetworkMembership,
     PendingReview,
     Person,
     PersonCategory,
-    Scheme,
     SchemePeriod,
     Selection,
     SelectionKind,
 )
 from ..filings.domain import Filing
 from ..storage.reader import Reader, Sql
+from .reads import _CHANNEL, _KIND, _LEVEL, _SCHEME  # the pages' value -> member maps
+from .reads import _date as _day  # a stored day: date (PostgreSQL) or ISO text (SQLite)
 
 LOCK = Sql("SELECT 1", pg="SELECT id FROM persons WHERE id_number = :id_number FOR UPDATE")
 """PostgreSQL: the person's row locked for the write transaction (serialises requests about one person)."""
@@ -154,16 +152,6 @@ class LoadedPerson:
     approved_items: frozenset[str] = frozenset()
 
 
-_KIND = SelectionKind._value2member_map_
-_SCHEME = Scheme._value2member_map_
-_CHANNEL = Channel._value2member_map_
-_LEVEL = InstitutionLevel._value2member_map_
-
-
-def _day(value: Any) -> date | None:
-    if value is None or type(value) is date:
-        return value
-    return date.fromisoformat(value[:10])
 
 
 def _json(value: Any) -> Any:
