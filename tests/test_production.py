@@ -118,8 +118,7 @@ def _answering_pids(port: int, workers: list[str], attempts: int = 200) -> set[s
                     fds = os.listdir(f"/proc/{pid}/fd")
                 except OSError:
                     continue
-                if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in fds
-                       if os.path.exists(f"/proc/{pid}/fd/{fd}")):
+                if any(_link(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in fds):
                     answered.add(pid)
             if len(answered) == 2:
                 break
@@ -127,6 +126,15 @@ def _answering_pids(port: int, workers: list[str], attempts: int = 200) -> set[s
         for sock in held:
             sock.close()
     return answered
+
+
+def _link(path: str) -> str | None:
+    """Where a /proc fd points, or None when the process closed it meanwhile (a worker's own files
+    come and go while it serves: checking first and reading after raced, FileNotFoundError)."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
 
 
 def _server_inode(server_port: int, client_port: int) -> str:
